@@ -1,0 +1,146 @@
+"""Settings classes, one per concern, all frozen and all under ``TINSTREAM_``.
+
+Credentials are ``SecretStr`` so that a settings object printed in a log line or
+a traceback shows ``'**********'`` instead of the secret.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _config(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(
+        env_prefix=f"TINSTREAM_{prefix}",
+        frozen=True,
+        extra="ignore",
+        env_file=None,
+    )
+
+
+def _default_cache_dir() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "tinstream"
+
+
+class KafkaSettings(BaseSettings):
+    """How every tinstream client (producer, admin, Faust worker) reaches Kafka."""
+
+    model_config = _config("KAFKA_")
+
+    bootstrap_servers: str = "127.0.0.1:19092"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+    client_id: str = "tinstream"
+    request_timeout_s: float = 30.0
+
+    def servers(self) -> list[str]:
+        return [s.strip() for s in self.bootstrap_servers.split(",") if s.strip()]
+
+
+class TopicSettings(BaseSettings):
+    """Names and shape of the pipeline's topics (created by the app when missing)."""
+
+    model_config = _config("TOPIC_")
+
+    raw: str = "news.raw"
+    enriched: str = "news.enriched"
+    dead_letter: str = "news.dead-letter"
+    partitions: int = Field(default=6, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+
+
+class ElasticsearchSettings(BaseSettings):
+    """How to reach Elasticsearch and which alias holds the articles."""
+
+    model_config = _config("ES_")
+
+    url: str = "http://127.0.0.1:19200"
+    api_key: SecretStr | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    ca_certs: Path | None = None
+    verify_certs: bool = True
+    alias: str = "news-articles"
+    shards: int = Field(default=1, ge=1)
+    replicas: int = Field(default=0, ge=0)
+    request_timeout_s: float = 30.0
+
+
+class IndexerSettings(BaseSettings):
+    """Bulk batching and retry policy of the indexer agent."""
+
+    model_config = _config("INDEXER_")
+
+    batch_max_docs: int = Field(default=500, ge=1)
+    batch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    linger_s: float = Field(default=0.5, gt=0)
+    retry_initial_s: float = Field(default=0.2, gt=0)
+    retry_max_s: float = Field(default=30.0, gt=0)
+    refresh: Literal["false", "true", "wait_for"] = "false"
+
+
+class EnrichmentSettings(BaseSettings):
+    """What the enricher computes and how much of an article it reads."""
+
+    model_config = _config("ENRICH_")
+
+    max_keywords: int = Field(default=10, ge=0)
+    # Beyond this many characters of content the NLP reads no further (the text
+    # itself is still indexed whole); bounds the time one hostile article can take.
+    max_nlp_chars: int = Field(default=20_000, ge=1000)
+
+
+class WorkerSettings(BaseSettings):
+    """The Faust worker process."""
+
+    model_config = _config("WORKER_")
+
+    app_id: str = "tinstream"
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=6066, ge=0, le=65535)
+    data_dir: Path = Path(".stack/worker")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    commit_interval_s: float = Field(default=1.0, gt=0)
+
+
+class StackSettings(BaseSettings):
+    """The local Kafka + Elasticsearch stack that ``tinstream stack`` runs."""
+
+    model_config = _config("STACK_")
+
+    dir: Path = Path(".stack")
+    cache_dir: Path = Field(default_factory=_default_cache_dir)
+    kafka_version: str = "4.4.0"
+    elasticsearch_version: str = "8.19.21"
+    kafka_port: int = 19092
+    kafka_controller_port: int = 19093
+    es_port: int = 19200
+    es_transport_port: int = 19300
+    kafka_heap: str = "512m"
+    es_heap: str = "1g"
+    java_home: Path | None = None
+    start_timeout_s: float = 180.0
+
+
+class Settings(BaseSettings):
+    """All settings, read once from the environment at the entry point."""
+
+    model_config = _config("")
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    topics: TopicSettings = Field(default_factory=TopicSettings)
+    elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
+    indexer: IndexerSettings = Field(default_factory=IndexerSettings)
+    enrichment: EnrichmentSettings = Field(default_factory=EnrichmentSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    stack: StackSettings = Field(default_factory=StackSettings)

@@ -1,0 +1,1 @@
+"""Deployment: the local stack (Kafka + Elasticsearch without Docker) and compose files."""

@@ -1,0 +1,262 @@
+"""The two services of the local stack: how each is configured, started and checked."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from config import StackSettings
+from deploy.local import process
+from deploy.local.errors import StackError
+
+# Kafka 4 brokers and Elasticsearch 8.x both need Java 17 or newer.
+MIN_JAVA = 17
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    ok: bool
+    detail: str
+
+
+class Component:
+    """A service run as a background process group with files under ``.stack/NAME``."""
+
+    name = "component"
+
+    def __init__(self, settings: StackSettings) -> None:
+        self.settings = settings
+        self.dir = settings.dir.resolve() / self.name
+        self.pid_file = self.dir / "pid"
+        self.out_file = self.dir / "console.log"
+
+    @property
+    def log_file(self) -> Path:
+        return self.out_file
+
+    def pid(self) -> int | None:
+        pid = process.read_pid(self.pid_file)
+        return pid if process.alive(pid) else None
+
+    def health(self) -> Health:
+        raise NotImplementedError
+
+    def start(self, java_home: Path, home: Path) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> bool:
+        return process.stop(self.pid_file)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(1.0)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+class KafkaBroker(Component):
+    """A single-node Kafka in KRaft mode (broker and controller in one process)."""
+
+    name = "kafka"
+
+    @property
+    def log_file(self) -> Path:
+        return self.dir / "logs" / "server.log"
+
+    def _write_config(self) -> Path:
+        s = self.settings
+        data = self.dir / "data"
+        logs = self.dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        properties = self.dir / "server.properties"
+        properties.write_text(
+            "\n".join(
+                [
+                    "process.roles=broker,controller",
+                    "node.id=1",
+                    f"controller.quorum.bootstrap.servers=127.0.0.1:{s.kafka_controller_port}",
+                    f"listeners=PLAINTEXT://127.0.0.1:{s.kafka_port},"
+                    f"CONTROLLER://127.0.0.1:{s.kafka_controller_port}",
+                    f"advertised.listeners=PLAINTEXT://127.0.0.1:{s.kafka_port}",
+                    "controller.listener.names=CONTROLLER",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "inter.broker.listener.name=PLAINTEXT",
+                    f"log.dirs={data}",
+                    "num.partitions=1",
+                    # Topics come from tinstream with the partitions it was asked for;
+                    # a typo in a topic name must not create a topic silently.
+                    "auto.create.topics.enable=false",
+                    "offsets.topic.replication.factor=1",
+                    "transaction.state.log.replication.factor=1",
+                    "transaction.state.log.min.isr=1",
+                    "share.coordinator.state.topic.replication.factor=1",
+                    "share.coordinator.state.topic.min.isr=1",
+                    "group.initial.rebalance.delay.ms=0",
+                    f"message.max.bytes={16 * 1024 * 1024 + 1024}",
+                    "",
+                ]
+            )
+        )
+        (self.dir / "log4j2.properties").write_text(
+            "\n".join(
+                [
+                    "status = warn",
+                    "appender.file.type = RollingFile",
+                    "appender.file.name = file",
+                    f"appender.file.fileName = {logs}/server.log",
+                    f"appender.file.filePattern = {logs}/server.log.%i",
+                    "appender.file.layout.type = PatternLayout",
+                    "appender.file.layout.pattern = [%d] %p %m (%c)%n",
+                    "appender.file.policies.type = Policies",
+                    "appender.file.policies.size.type = SizeBasedTriggeringPolicy",
+                    "appender.file.policies.size.size = 50MB",
+                    "appender.file.strategy.type = DefaultRolloverStrategy",
+                    "appender.file.strategy.max = 3",
+                    "rootLogger.level = INFO",
+                    "rootLogger.appenderRef.file.ref = file",
+                    "logger.kafka.name = kafka",
+                    "logger.kafka.level = INFO",
+                    "logger.apache.name = org.apache.kafka",
+                    "logger.apache.level = INFO",
+                    "",
+                ]
+            )
+        )
+        return properties
+
+    def _java(self, java_home: Path, libs: Path, *args: str) -> list[str]:
+        return [
+            str(java_home / "bin" / "java"),
+            f"-Xms{self.settings.kafka_heap}",
+            f"-Xmx{self.settings.kafka_heap}",
+            "-XX:+UseG1GC",
+            f"-Dlog4j2.configurationFile={self.dir / 'log4j2.properties'}",
+            "-cp",
+            f"{libs}/*",
+            *args,
+        ]
+
+    def start(self, java_home: Path, home: Path) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        properties = self._write_config()
+        if not (self.dir / "data" / "meta.properties").exists():
+            # A new log directory: format it for a one-node KRaft quorum.
+            cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            fmt = self.dir / "format.log"
+            result = _run(
+                self._java(java_home, home, "kafka.tools.StorageTool", "format",
+                           "-t", cid, "-c", str(properties), "--standalone"),
+                fmt,
+            )
+            if result != 0:
+                raise StackError("kafka", "formatting the KRaft log directory failed", fmt)
+        process.start(
+            self._java(java_home, home, "kafka.Kafka", str(properties)),
+            pid_file=self.pid_file,
+            out_file=self.out_file,
+        )
+
+    def health(self) -> Health:
+        port = self.settings.kafka_port
+        if not _port_open(port):
+            return Health(False, f"nothing listens on 127.0.0.1:{port}")
+        try:
+            from kafka import KafkaAdminClient
+            from kafka.errors import KafkaError
+
+            admin = KafkaAdminClient(
+                bootstrap_servers=f"127.0.0.1:{port}", request_timeout_ms=5000,
+                client_id="tinstream-stack",
+            )
+            try:
+                cluster = admin.describe_cluster()
+            finally:
+                admin.close()
+        except (KafkaError, OSError, ValueError) as exc:
+            return Health(False, f"no metadata from 127.0.0.1:{port}: {exc}")
+        brokers = len(cluster.get("brokers", []))
+        return Health(brokers > 0, f"{brokers} broker(s), controller {cluster.get('controller_id')}")
+
+
+def _run(argv: list[str], log_file: Path) -> int:
+    with log_file.open("wb") as out:
+        return subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, check=False).returncode
+
+
+class ElasticsearchNode(Component):
+    """A single-node Elasticsearch with security off, on loopback."""
+
+    name = "elasticsearch"
+
+    @property
+    def log_file(self) -> Path:
+        return self.dir / "logs" / "tinstream-local.log"
+
+    def _write_config(self, home: Path) -> Path:
+        s = self.settings
+        conf = self.dir / "config"
+        if not conf.exists():
+            shutil.copytree(home / "config", conf)
+        (self.dir / "data").mkdir(parents=True, exist_ok=True)
+        (self.dir / "logs").mkdir(parents=True, exist_ok=True)
+        (conf / "elasticsearch.yml").write_text(
+            "\n".join(
+                [
+                    "cluster.name: tinstream-local",
+                    "node.name: tinstream-local",
+                    "discovery.type: single-node",
+                    f"path.data: {self.dir / 'data'}",
+                    f"path.logs: {self.dir / 'logs'}",
+                    "network.host: 127.0.0.1",
+                    f"http.port: {s.es_port}",
+                    f"transport.port: {s.es_transport_port}",
+                    "xpack.security.enabled: false",
+                    # A nearly full disk on a shared machine must not turn indices read-only.
+                    "cluster.routing.allocation.disk.threshold_enabled: false",
+                    "",
+                ]
+            )
+        )
+        options = conf / "jvm.options.d"
+        options.mkdir(exist_ok=True)
+        (options / "heap.options").write_text(f"-Xms{s.es_heap}\n-Xmx{s.es_heap}\n")
+        return conf
+
+    def start(self, java_home: Path, home: Path) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        conf = self._write_config(home)
+        env = {
+            **os.environ,
+            "ES_JAVA_HOME": str(java_home),
+            "ES_PATH_CONF": str(conf),
+            "ES_JAVA_OPTS": "",
+        }
+        env.pop("JAVA_HOME", None)
+        argv = [str(home / "bin" / "elasticsearch"), "-p", str(self.dir / "server.pid")]
+        if os.geteuid() == 0:
+            # Elasticsearch refuses to run as root. In a user namespace it sees an
+            # ordinary uid while the files it uses stay ours, wherever they live.
+            unshare = shutil.which("unshare")
+            if unshare is None:
+                raise StackError("elasticsearch", "running as root needs util-linux unshare")
+            argv = [unshare, "--user", "--map-user=1000", "--map-group=1000", *argv]
+        process.start(argv, pid_file=self.pid_file, out_file=self.out_file, env=env)
+
+    def health(self) -> Health:
+        url = f"http://127.0.0.1:{self.settings.es_port}/_cluster/health"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                body = json.load(response)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            return Health(False, f"no answer from {url}: {exc}")
+        status = body.get("status")
+        return Health(status in ("yellow", "green"), f"cluster health {status}")

@@ -1,0 +1,102 @@
+"""``tinstream stack up|down|status|logs``: the local Kafka and Elasticsearch together."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from config import StackSettings
+from deploy.local.components import MIN_JAVA, Component, ElasticsearchNode, KafkaBroker
+from deploy.local.errors import StackError
+from deploy.local.fetch import Versions, fetch_elasticsearch, fetch_kafka, pinned_versions
+from deploy.local.java import find_java_home
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentStatus:
+    name: str
+    version: str
+    pid: int | None
+    healthy: bool
+    detail: str
+    log_file: Path
+
+
+class Stack:
+    """The local stack. ``up`` is idempotent: a healthy running component is reused."""
+
+    def __init__(self, settings: StackSettings, versions: Versions | None = None) -> None:
+        self.settings = settings
+        self.versions = versions or pinned_versions()
+        self.kafka = KafkaBroker(settings)
+        self.elasticsearch = ElasticsearchNode(settings)
+
+    @property
+    def components(self) -> tuple[Component, ...]:
+        return (self.kafka, self.elasticsearch)
+
+    def _version(self, component: Component) -> str:
+        return self.versions.kafka if component is self.kafka else self.versions.elasticsearch
+
+    def status(self) -> list[ComponentStatus]:
+        out = []
+        for c in self.components:
+            health = c.health()
+            out.append(ComponentStatus(c.name, self._version(c), c.pid(), health.ok,
+                                       health.detail, c.log_file))
+        return out
+
+    def fetch(self) -> tuple[Path, Path]:
+        cache = self.settings.cache_dir
+        cache.mkdir(parents=True, exist_ok=True)
+        return fetch_kafka(cache, self.versions), fetch_elasticsearch(cache, self.versions)
+
+    def up(self, on_progress: Callable[[str], None] = lambda _: None) -> list[ComponentStatus]:
+        """Start what is not running, then wait until both answer; raise StackError if not."""
+        pending = [c for c in self.components if not c.health().ok]
+        if not pending:
+            on_progress("stack already running")
+            return self.status()
+        on_progress("fetching components (cached after the first time)")
+        kafka_libs, es_home = self.fetch()
+        java_home = find_java_home(MIN_JAVA, self.settings.java_home)
+        homes = {self.kafka.name: kafka_libs, self.elasticsearch.name: es_home}
+        for component in pending:
+            if component.pid() is None:
+                on_progress(f"starting {component.name} {self._version(component)}")
+                component.start(java_home, homes[component.name])
+            else:
+                on_progress(f"{component.name} is starting (pid {component.pid()})")
+        deadline = time.monotonic() + self.settings.start_timeout_s
+        waiting = list(pending)
+        while waiting:
+            for component in list(waiting):
+                if component.health().ok:
+                    on_progress(f"{component.name} is up")
+                    waiting.remove(component)
+                elif component.pid() is None:
+                    raise StackError(component.name, "the process exited while starting",
+                                     component.log_file)
+            if waiting and time.monotonic() > deadline:
+                c = waiting[0]
+                raise StackError(
+                    c.name,
+                    f"not healthy after {self.settings.start_timeout_s:.0f}s: {c.health().detail}",
+                    c.log_file,
+                )
+            if waiting:
+                time.sleep(0.5)
+        return self.status()
+
+    def down(self) -> list[str]:
+        """Stop both (Elasticsearch first: nothing of it depends on Kafka); return what stopped."""
+        stopped = []
+        for component in reversed(self.components):
+            if component.stop():
+                stopped.append(component.name)
+        return stopped

@@ -1,0 +1,1 @@
+"""Elasticsearch side of tinstream: mappings declared in code, bulk writing, search."""

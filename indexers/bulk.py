@@ -1,0 +1,158 @@
+"""Bulk writing with per-item results.
+
+A bulk response with HTTP 200 can hide failed items, so every item is looked
+at: 429 and 5xx items (and a node that cannot be reached at all) are retried
+with exponential backoff and jitter for as long as it takes; any other failure
+is permanent for that document and is returned to the caller, who dead-letters
+it. ``write`` returns only when every item has a final outcome, which is what
+lets the caller commit offsets after Elasticsearch acknowledged the documents.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import ApiError, AsyncElasticsearch, TransportError
+
+from config import IndexerSettings
+
+log = logging.getLogger(__name__)
+
+# A delete of a document that is not there has done its job.
+_OK_DELETE = frozenset({200, 404})
+_RETRIABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class BulkItem:
+    """One action: index ``document`` under ``doc_id``, or delete it when ``document`` is None."""
+
+    doc_id: str
+    document: dict[str, Any] | None
+
+    def action_lines(self, index: str) -> list[dict[str, Any]]:
+        if self.document is None:
+            return [{"delete": {"_index": index, "_id": self.doc_id}}]
+        return [{"index": {"_index": index, "_id": self.doc_id}}, self.document]
+
+    def size_bytes(self) -> int:
+        return 64 + len(json.dumps(self.document, ensure_ascii=False)) if self.document else 64
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """The final outcome of one item: ``ok`` or a permanent error from Elasticsearch."""
+
+    ok: bool
+    status: int
+    error_type: str | None = None
+    reason: str | None = None
+
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class BulkWriter:
+    """Writes batches of :class:`BulkItem` into an index or alias.
+
+    Args:
+        client: the Elasticsearch client (injected).
+        index: index or alias written to.
+        settings: retry timing and refresh policy.
+        sleep, jitter: injectable for tests.
+    """
+
+    def __init__(
+        self,
+        client: AsyncElasticsearch,
+        index: str,
+        settings: IndexerSettings,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._client = client
+        self._index = index
+        self._settings = settings
+        self._sleep = sleep
+        self._jitter = jitter
+        self.retries = 0
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(self._settings.retry_max_s, self._settings.retry_initial_s * 2**attempt)
+        # "Full jitter": spreads the retries of many workers after an outage.
+        return ceiling * (0.5 + 0.5 * self._jitter())
+
+    async def write(self, items: Sequence[BulkItem]) -> list[ItemResult]:
+        """Write every item; return one final result per item, in order."""
+        results: list[ItemResult | None] = [None] * len(items)
+        pending = list(range(len(items)))
+        attempt = 0
+        while pending:
+            operations: list[dict[str, Any]] = []
+            for i in pending:
+                operations.extend(items[i].action_lines(self._index))
+            try:
+                response = await self._client.bulk(
+                    operations=operations, refresh=self._settings.refresh
+                )
+            except (TransportError, ApiError) as exc:
+                status = getattr(exc, "status_code", None) or getattr(exc, "status", None)
+                if isinstance(exc, ApiError) and status not in _RETRIABLE_STATUS:
+                    # The whole request was refused (e.g. 400, 413): judge items one by one.
+                    if len(pending) > 1:
+                        for i in pending:
+                            results[i] = (await self.write([items[i]]))[0]
+                        return [r for r in results if r is not None]
+                    reason = str(exc)[:1000]
+                    results[pending[0]] = ItemResult(False, int(status or 0), "request", reason)
+                    return [r for r in results if r is not None]
+                delay = self._backoff(attempt)
+                log.warning(
+                    "Elasticsearch unavailable (%s); retrying %d documents in %.1fs",
+                    type(exc).__name__,
+                    len(pending),
+                    delay,
+                )
+                await self._sleep(delay)
+                attempt += 1
+                self.retries += 1
+                continue
+            retry: list[int] = []
+            for i, entry in zip(pending, response["items"], strict=True):
+                (action, outcome), = entry.items()
+                status = int(outcome.get("status", 0))
+                if 200 <= status < 300 or (action == "delete" and status in _OK_DELETE):
+                    results[i] = ItemResult(True, status)
+                elif status in _RETRIABLE_STATUS:
+                    retry.append(i)
+                else:
+                    error = outcome.get("error") or {}
+                    results[i] = ItemResult(
+                        False,
+                        status,
+                        error.get("type", "unknown"),
+                        _reason(error),
+                    )
+            pending = retry
+            if pending:
+                delay = self._backoff(attempt)
+                log.warning("%d bulk items rejected transiently; retrying in %.1fs", len(pending), delay)
+                await self._sleep(delay)
+                attempt += 1
+                self.retries += 1
+        return [r for r in results if r is not None]
+
+
+def _reason(error: dict[str, Any]) -> str:
+    reason = str(error.get("reason", ""))
+    cause = error.get("caused_by")
+    if isinstance(cause, dict) and cause.get("reason"):
+        reason = f"{reason}: {cause.get('type')}: {cause['reason']}"
+    return reason[:2000]

@@ -1,0 +1,108 @@
+"""The article index, declared in code: mappings, facets, template and first index.
+
+Only what the minimal Elasticsearch node of the local stack has is used here
+(the ``standard`` analyser, keyword and numeric fields), so that the same
+mapping works there and on a full distribution.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from elasticsearch.dsl import (
+    Date,
+    Document,
+    Float,
+    InnerDoc,
+    Integer,
+    Keyword,
+    MetaField,
+    Nested,
+    Object,
+    Text,
+)
+
+from config import ElasticsearchSettings
+
+INDEX_VERSION = 1
+
+
+class EntityDoc(InnerDoc):
+    text = Keyword()
+    type = Keyword()
+    count = Integer()
+
+
+class LabelDoc(InnerDoc):
+    label = Keyword()
+    score = Float()
+    source = Keyword()
+
+
+class ArticleDocument(Document):
+    """One enriched article. Unknown fields stay in ``_source`` but are not indexed."""
+
+    title = Text()
+    content = Text()
+    summary = Text()
+    url = Keyword(ignore_above=2048)
+    source = Keyword()
+    author = Keyword()
+    language = Keyword()
+    tags = Keyword()
+    published_at = Date()
+    ingested_at = Date()
+    enriched_at = Date()
+    persons = Keyword()
+    locations = Keyword()
+    organizations = Keyword()
+    keywords = Keyword()
+    entities = Nested(EntityDoc)
+    # Kept for highlighting and re-analysis, never searched: not indexed at all.
+    mentions = Object(enabled=False)
+    sentiment = Object(LabelDoc)
+    category = Object(LabelDoc)
+    word_count = Integer()
+    pipeline_version = Keyword()
+
+    class Meta:
+        dynamic = MetaField(False)
+
+
+# name shown to users → field aggregated on
+FACETS: dict[str, str] = {
+    "persons": "persons",
+    "locations": "locations",
+    "organizations": "organizations",
+    "category": "category.label",
+    "sentiment": "sentiment.label",
+    "source": "source",
+}
+SEARCH_FIELDS = ("title^3", "summary^2", "content")
+
+
+def mappings() -> dict[str, Any]:
+    return ArticleDocument._doc_type.mapping.to_dict()  # type: ignore[no-any-return]
+
+
+def index_settings(settings: ElasticsearchSettings) -> dict[str, Any]:
+    return {
+        "number_of_shards": settings.shards,
+        "number_of_replicas": settings.replicas,
+        # Kibana's free-text bar and query_string without fields search these.
+        "query": {"default_field": ["title", "summary", "content"]},
+    }
+
+
+def index_name(alias: str, version: int = INDEX_VERSION) -> str:
+    return f"{alias}-v{version}"
+
+
+def template_body(settings: ElasticsearchSettings) -> dict[str, Any]:
+    """A composable index template for every version of the alias's indices."""
+    return {
+        "index_patterns": [f"{settings.alias}-v*"],
+        "priority": 200,
+        "template": {"settings": index_settings(settings), "mappings": mappings()},
+        "_meta": {"managed_by": "tinstream", "index_version": INDEX_VERSION},
+    }

@@ -1,0 +1,113 @@
+"""Full-text search over the article alias, with facet counts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
+from indexers.errors import SearchError
+from indexers.mapping import FACETS, SEARCH_FIELDS
+
+_HIT_FIELDS = ("title", "url", "source", "published_at", "language", "author", "category",
+               "sentiment", "persons", "locations", "organizations", "keywords", "summary")
+
+
+@dataclass(frozen=True, slots=True)
+class FacetBucket:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: str
+    score: float | None
+    title: str
+    url: str | None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "score": self.score, "title": self.title, "url": self.url,
+                **self.fields}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetBucket]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {k: [asdict(b) for b in v] for k, v in self.facets.items()},
+        }
+
+
+def build_query(text: str) -> dict[str, Any]:
+    text = text.strip()
+    if not text:
+        return {"match_all": {}}
+    return {
+        "bool": {
+            "must": [
+                {
+                    "multi_match": {
+                        "query": text,
+                        "fields": list(SEARCH_FIELDS),
+                        # Vietnamese words are several syllables: ask most of them to match.
+                        "minimum_should_match": "2<75%",
+                    }
+                }
+            ],
+            "should": [
+                {"multi_match": {"query": text, "type": "phrase", "fields": list(SEARCH_FIELDS),
+                                 "boost": 2}},
+            ],
+        }
+    }
+
+
+def search_articles(
+    client: Elasticsearch,
+    alias: str,
+    text: str,
+    *,
+    size: int = 10,
+    facet_size: int = 10,
+) -> SearchResult:
+    """Top ``size`` hits for ``text`` and the top ``facet_size`` values of every facet."""
+    aggs = {name: {"terms": {"field": fld, "size": facet_size}} for name, fld in FACETS.items()}
+    try:
+        response = client.search(
+            index=alias,
+            query=build_query(text),
+            size=size,
+            aggs=aggs,
+            source_includes=list(_HIT_FIELDS),
+            track_total_hits=True,
+        )
+    except (ApiError, TransportError) as exc:
+        raise SearchError(f"search on {alias!r} failed: {exc}",
+                          retriable=isinstance(exc, TransportError)) from exc
+    hits = []
+    for hit in response["hits"]["hits"]:
+        source = dict(hit.get("_source") or {})
+        hits.append(
+            SearchHit(
+                id=hit["_id"],
+                score=hit.get("_score"),
+                title=source.pop("title", ""),
+                url=source.pop("url", None),
+                fields=source,
+            )
+        )
+    facets = {
+        name: [FacetBucket(str(b["key"]), int(b["doc_count"]))
+               for b in response["aggregations"][name]["buckets"]]
+        for name in FACETS
+    }
+    return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits, facets=facets)

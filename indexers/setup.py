@@ -1,0 +1,35 @@
+"""Put the template, the first index and the alias in place; safe to run again."""
+
+from __future__ import annotations
+
+import logging
+
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
+from config import ElasticsearchSettings
+from indexers.errors import IndexSetupError
+from indexers.mapping import index_name, template_body
+
+log = logging.getLogger(__name__)
+
+
+def ensure_index(client: Elasticsearch, settings: ElasticsearchSettings) -> str:
+    """Make sure the alias points at an index with the current mapping; return the alias."""
+    alias = settings.alias
+    try:
+        client.indices.put_index_template(name=alias, **template_body(settings))
+        if not client.indices.exists_alias(name=alias):
+            name = index_name(alias)
+            try:
+                client.indices.create(
+                    index=name, aliases={alias: {"is_write_index": True}}
+                )
+                log.info("created index %s behind alias %s", name, alias)
+            except ApiError as exc:
+                # Another worker created it between our check and our create.
+                if exc.error != "resource_already_exists_exception":
+                    raise
+        client.cluster.health(index=alias, wait_for_status="yellow", timeout="30s")
+    except (ApiError, TransportError) as exc:
+        raise IndexSetupError(f"cannot set up index {alias!r}: {exc}", retriable=True) from exc
+    return alias

@@ -1,0 +1,95 @@
+"""The enricher: RawArticle in, EnrichedArticle out; the same code for agent and CLI."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from config import EnrichmentSettings
+from streams import PIPELINE_VERSION
+from streams.enrichment.analysis import Analyzer
+from streams.enrichment.entities import merge_entities, mentions_from_tokens
+from streams.enrichment.keywords import extract_keywords
+from streams.enrichment.language import VIETNAMESE, detect_language
+from streams.enrichment.text import clean_text, word_count
+from streams.errors import EnrichmentError, InvalidArticle
+from streams.records import EnrichedArticle, Label, RawArticle, sequence_of_strings
+
+log = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Enricher:
+    """Turns a raw article into the document readers search.
+
+    Args:
+        analyzer: the NLP (segmentation, POS, entity tags); loaded lazily by it.
+        settings: limits and sizes.
+        clock: injectable for tests.
+    """
+
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        settings: EnrichmentSettings,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        self._analyzer = analyzer
+        self._settings = settings
+        self._clock = clock
+
+    def enrich(self, raw: RawArticle) -> EnrichedArticle:
+        title = clean_text(raw.title)
+        content = clean_text(raw.content)
+        if not title or not content:
+            # Only markup or control characters: nothing a reader could search.
+            empty = "title" if not title else "content"
+            raise InvalidArticle(f"field '{empty}' has no text once HTML is removed")
+        language = (raw.language or detect_language(f"{title}\n{content}")).lower()
+        title_tokens: list = []
+        content_tokens: list = []
+        if language == VIETNAMESE:
+            nlp_content = content[: self._settings.max_nlp_chars]
+            try:
+                title_tokens = self._analyzer.analyze(title)
+                content_tokens = self._analyzer.analyze(nlp_content)
+            except Exception as exc:
+                raise EnrichmentError(f"NLP failed: {type(exc).__name__}: {exc}") from exc
+        mentions = mentions_from_tokens("title", title, title_tokens) + mentions_from_tokens(
+            "content", content, content_tokens
+        )
+        entities = merge_entities(mentions)
+
+        def names(etype: str) -> tuple[str, ...]:
+            return sequence_of_strings([e.text for e in entities if e.type == etype])
+
+        category = Label(label=raw.category, score=1.0, source="publisher") if raw.category else None
+        return EnrichedArticle(
+            id=raw.id,
+            title=title,
+            content=content,
+            language=language,
+            url=raw.url,
+            source=raw.source,
+            author=raw.author,
+            published_at=raw.published_at,
+            tags=raw.tags,
+            summary=clean_text(raw.summary) if raw.summary else None,
+            entities=tuple(entities),
+            mentions=tuple(mentions),
+            persons=names("PER"),
+            locations=names("LOC"),
+            organizations=names("ORG"),
+            keywords=tuple(
+                extract_keywords(title_tokens, content_tokens, self._settings.max_keywords)
+            ),
+            word_count=word_count(content),
+            sentiment=None,
+            category=category,
+            enriched_at=self._clock().isoformat(),
+            pipeline_version=PIPELINE_VERSION,
+        )

@@ -1,0 +1,40 @@
+"""The streams package's exceptions: one root, each error says whether a retry can help."""
+
+from __future__ import annotations
+
+
+class StreamsError(Exception):
+    """Root of every error raised by the streams package."""
+
+    retriable: bool = False
+
+    def __init__(self, message: str, *, retriable: bool | None = None) -> None:
+        super().__init__(message)
+        if retriable is not None:
+            self.retriable = retriable
+
+    @property
+    def reason(self) -> str:
+        return str(self)
+
+
+class InvalidArticle(StreamsError):
+    """A message is not a valid raw article (not JSON, wrong types, missing fields)."""
+
+    retriable = False
+
+    def __init__(self, message: str, *, stage: str = "validate") -> None:
+        super().__init__(message)
+        self.stage = stage
+
+
+class EnrichmentError(StreamsError):
+    """The NLP failed on an article that was valid."""
+
+    retriable = False
+
+
+class TopicSetupError(StreamsError):
+    """The pipeline's topics could not be created or checked."""
+
+    retriable = True

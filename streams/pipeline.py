@@ -1,0 +1,260 @@
+"""The Faust application: the enrichment agent and the indexer agent.
+
+Topics carry raw bytes and tinstream decodes them itself, so that every message
+that cannot be decoded, validated, enriched or indexed reaches the dead-letter
+topic with its reason instead of being skipped by a serialiser.
+
+Delivery: the enrichment agent acks a raw message once its result (enriched
+article or dead letter) is handed to Faust's producer, and Faust flushes the
+producer before it commits offsets. The indexer agent acks an enriched message
+only once Elasticsearch acknowledged its document (or it was dead-lettered), and
+Faust commits only offsets below the first unacked one. Every document is written
+under the article id, so a message seen twice after a crash is written twice to
+the same document, never duplicated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+from elasticsearch import AsyncElasticsearch
+
+from config import Settings
+from indexers.bulk import BulkItem, BulkWriter
+from streams.deadletter import dead_letter, headers
+from streams.enrichment import Enricher
+from streams.errors import InvalidArticle, StreamsError
+from streams.kafka import MAX_MESSAGE_BYTES, faust_broker_options
+from streams.records import EnrichedArticle, RawArticle, Stage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PipelineStats:
+    """Counters of what this worker did, for logs and for the operator."""
+
+    enriched: int = 0
+    indexed: int = 0
+    deleted: int = 0
+    dead_lettered: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Pending:
+    event: Any
+    item: BulkItem
+
+
+class Pipeline:
+    """Builds the Faust app and its agents from settings and injected dependencies.
+
+    Args:
+        settings: all settings, read once by the caller.
+        enricher: the enrichment to run on every raw article.
+        es: the async Elasticsearch client the indexer writes with.
+    """
+
+    def __init__(self, settings: Settings, enricher: Enricher, es: AsyncElasticsearch) -> None:
+        self.settings = settings
+        self.stats = PipelineStats()
+        self._enricher = enricher
+        self._es = es
+        # One thread: the NLP is CPU-bound and not known to be thread-safe; running it
+        # off the event loop keeps heartbeats, commits and the web server responsive.
+        self._nlp = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tinstream-nlp")
+        self._batch: list[_Pending] = []
+        self._batch_bytes = 0
+        self._batch_started = 0.0
+        self._flush_lock = asyncio.Lock()
+        self.app = self._build_app()
+        self.writer = BulkWriter(es, settings.elasticsearch.alias, settings.indexer)
+
+    def _build_app(self) -> faust.App:
+        s = self.settings
+        app = faust.App(
+            s.worker.app_id,
+            **faust_broker_options(s.kafka),
+            store="memory://",
+            autodiscover=False,
+            datadir=str(s.worker.data_dir),
+            web_host=s.worker.web_host,
+            web_port=s.worker.web_port,
+            web_bind=s.worker.web_host,
+            topic_partitions=s.topics.partitions,
+            topic_replication_factor=s.topics.replication_factor,
+            topic_allow_declare=False,
+            consumer_auto_offset_reset="earliest",
+            broker_commit_interval=s.worker.commit_interval_s,
+            producer_acks=-1,
+            producer_max_request_size=MAX_MESSAGE_BYTES,
+            consumer_max_fetch_size=MAX_MESSAGE_BYTES,
+            stream_buffer_maxsize=max(4096, 2 * s.indexer.batch_max_docs),
+        )
+        topic_options: dict[str, Any] = {
+            "key_serializer": "raw",
+            "value_serializer": "raw",
+            "allow_empty": True,
+        }
+        self.raw_topic = app.topic(s.topics.raw, **topic_options)
+        self.enriched_topic = app.topic(s.topics.enriched, **topic_options)
+        self.dead_letter_topic = app.topic(s.topics.dead_letter, **topic_options)
+        app.agent(self.raw_topic, name="enrich")(self._enrich_agent)
+        app.agent(self.enriched_topic, name="index")(self._index_agent)
+        app.timer(interval=max(0.05, s.indexer.linger_s / 2), name="index-linger")(
+            self._flush_if_lingering
+        )
+        return app
+
+    # -- dead letters -----------------------------------------------------------------
+
+    async def _dead_letter(
+        self,
+        message: Any,
+        *,
+        stage: Stage,
+        exc: BaseException | None = None,
+        reason: str | None = None,
+        retriable: bool = False,
+        article_id: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        reason = reason or (str(exc) if exc is not None else "unknown")
+        error_type = type(exc).__name__ if exc is not None else "Error"
+        timestamp = getattr(message, "timestamp", None)
+        letter = dead_letter(
+            stage=stage,
+            reason=reason,
+            error_type=error_type,
+            retriable=retriable,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            timestamp_ms=int(timestamp * 1000) if timestamp else None,
+            key=message.key,
+            value=message.value,
+            article_id=article_id,
+            details=details,
+        )
+        log.warning(
+            "dead-lettered %s[%d]@%d at stage %s: %s",
+            message.topic, message.partition, message.offset, stage, reason[:300],
+        )
+        await self.dead_letter_topic.send(
+            key=message.key, value=letter.to_bytes(), headers=headers(letter)
+        )
+        self.stats.dead_lettered[stage] = self.stats.dead_lettered.get(stage, 0) + 1
+
+    # -- enrichment -------------------------------------------------------------------
+
+    async def _enrich_agent(self, stream: Any) -> None:
+        async for event in stream.events():
+            await self.enrich_message(event.message)
+
+    async def enrich_message(self, message: Any) -> None:
+        if message.value is None:
+            # A tombstone: the publisher deletes the article; pass the deletion on.
+            if message.key is not None:
+                await self.enriched_topic.send(key=message.key, value=None)
+            else:
+                await self._dead_letter(message, stage="decode", reason="tombstone without a key")
+            return
+        try:
+            raw = RawArticle.from_bytes(message.value)
+        except InvalidArticle as exc:
+            await self._dead_letter(message, stage="decode" if exc.stage == "decode" else "validate",
+                                    exc=exc)
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            enriched = await loop.run_in_executor(self._nlp, self._enricher.enrich, raw)
+        except InvalidArticle as exc:
+            await self._dead_letter(message, stage="validate", exc=exc, article_id=raw.id)
+            return
+        except StreamsError as exc:
+            await self._dead_letter(message, stage="enrich", exc=exc, retriable=exc.retriable,
+                                    article_id=raw.id)
+            return
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the stream
+            log.exception("enrichment failed unexpectedly for %s", raw.id)
+            await self._dead_letter(message, stage="enrich", exc=exc, article_id=raw.id)
+            return
+        await self.enriched_topic.send(key=enriched.id.encode(), value=enriched.to_bytes())
+        self.stats.enriched += 1
+
+    # -- indexing ---------------------------------------------------------------------
+
+    async def _index_agent(self, stream: Any) -> None:
+        # Manual acks: an event is acked only when its document is in Elasticsearch.
+        async for event in stream.noack().events():
+            item = await self._to_item(event)
+            if item is None:
+                continue
+            if not self._batch:
+                self._batch_started = time.monotonic()
+            self._batch.append(_Pending(event, item))
+            self._batch_bytes += item.size_bytes()
+            if (
+                len(self._batch) >= self.settings.indexer.batch_max_docs
+                or self._batch_bytes >= self.settings.indexer.batch_max_bytes
+            ):
+                await self.flush()
+
+    async def _to_item(self, event: Any) -> BulkItem | None:
+        message = event.message
+        if message.value is None:
+            if message.key is None:
+                await self._dead_letter(message, stage="decode", reason="tombstone without a key")
+                event.ack()
+                return None
+            return BulkItem(doc_id=message.key.decode("utf-8", "replace"), document=None)
+        try:
+            article = EnrichedArticle.from_bytes(message.value)
+        except InvalidArticle as exc:
+            await self._dead_letter(message, stage="decode", exc=exc)
+            event.ack()
+            return None
+        document = article.to_dict()
+        document.pop("id", None)
+        document["ingested_at"] = datetime.now(UTC).isoformat()
+        return BulkItem(doc_id=article.id, document=document)
+
+    async def _flush_if_lingering(self) -> None:
+        if self._batch and time.monotonic() - self._batch_started >= self.settings.indexer.linger_s:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write the pending batch; ack each event once its outcome is final."""
+        async with self._flush_lock:
+            batch, self._batch, self._batch_bytes = self._batch, [], 0
+            if not batch:
+                return
+            results = await self.writer.write([p.item for p in batch])
+            for pending, result in zip(batch, results, strict=True):
+                if result.ok:
+                    if pending.item.document is None:
+                        self.stats.deleted += 1
+                    else:
+                        self.stats.indexed += 1
+                else:
+                    await self._dead_letter(
+                        pending.event.message,
+                        stage="index",
+                        reason=f"Elasticsearch refused the document ({result.status} "
+                        f"{result.error_type}): {result.reason}",
+                        article_id=pending.item.doc_id,
+                        details={"status": result.status, "error_type": result.error_type},
+                    )
+                pending.event.ack()
+            log.debug("flushed %d documents", len(batch))
+
+    async def close(self) -> None:
+        self._nlp.shutdown(wait=False, cancel_futures=True)
+        await self._es.close()
