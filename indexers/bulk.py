@@ -87,7 +87,7 @@ class BulkWriter:
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self._settings.retry_max_s, self._settings.retry_initial_s * 2**attempt)
         # "Full jitter": spreads the retries of many workers after an outage.
-        return ceiling * (0.5 + 0.5 * self._jitter())
+        return float(ceiling * (0.5 + 0.5 * self._jitter()))
 
     async def write(self, items: Sequence[BulkItem]) -> list[ItemResult]:
         """Write every item; return one final result per item, in order."""
@@ -126,7 +126,7 @@ class BulkWriter:
                 continue
             retry: list[int] = []
             for i, entry in zip(pending, response["items"], strict=True):
-                (action, outcome), = entry.items()
+                ((action, outcome),) = entry.items()
                 status = int(outcome.get("status", 0))
                 if 200 <= status < 300 or (action == "delete" and status in _OK_DELETE):
                     results[i] = ItemResult(True, status)
@@ -143,7 +143,9 @@ class BulkWriter:
             pending = retry
             if pending:
                 delay = self._backoff(attempt)
-                log.warning("%d bulk items rejected transiently; retrying in %.1fs", len(pending), delay)
+                log.warning(
+                    "%d bulk items rejected transiently; retrying in %.1fs", len(pending), delay
+                )
                 await self._sleep(delay)
                 attempt += 1
                 self.retries += 1

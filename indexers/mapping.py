@@ -82,7 +82,7 @@ SEARCH_FIELDS = ("title^3", "summary^2", "content")
 
 
 def mappings() -> dict[str, Any]:
-    return ArticleDocument._doc_type.mapping.to_dict()  # type: ignore[no-any-return]
+    return ArticleDocument._doc_type.mapping.to_dict()
 
 
 def index_settings(settings: ElasticsearchSettings) -> dict[str, Any]:

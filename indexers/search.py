@@ -10,8 +10,21 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from indexers.errors import SearchError
 from indexers.mapping import FACETS, SEARCH_FIELDS
 
-_HIT_FIELDS = ("title", "url", "source", "published_at", "language", "author", "category",
-               "sentiment", "persons", "locations", "organizations", "keywords", "summary")
+_HIT_FIELDS = (
+    "title",
+    "url",
+    "source",
+    "published_at",
+    "language",
+    "author",
+    "category",
+    "sentiment",
+    "persons",
+    "locations",
+    "organizations",
+    "keywords",
+    "summary",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +42,13 @@ class SearchHit:
     fields: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "score": self.score, "title": self.title, "url": self.url,
-                **self.fields}
+        return {
+            "id": self.id,
+            "score": self.score,
+            "title": self.title,
+            "url": self.url,
+            **self.fields,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +82,14 @@ def build_query(text: str) -> dict[str, Any]:
                 }
             ],
             "should": [
-                {"multi_match": {"query": text, "type": "phrase", "fields": list(SEARCH_FIELDS),
-                                 "boost": 2}},
+                {
+                    "multi_match": {
+                        "query": text,
+                        "type": "phrase",
+                        "fields": list(SEARCH_FIELDS),
+                        "boost": 2,
+                    }
+                },
             ],
         }
     }
@@ -91,8 +115,9 @@ def search_articles(
             track_total_hits=True,
         )
     except (ApiError, TransportError) as exc:
-        raise SearchError(f"search on {alias!r} failed: {exc}",
-                          retriable=isinstance(exc, TransportError)) from exc
+        raise SearchError(
+            f"search on {alias!r} failed: {exc}", retriable=isinstance(exc, TransportError)
+        ) from exc
     hits = []
     for hit in response["hits"]["hits"]:
         source = dict(hit.get("_source") or {})
@@ -106,8 +131,41 @@ def search_articles(
             )
         )
     facets = {
-        name: [FacetBucket(str(b["key"]), int(b["doc_count"]))
-               for b in response["aggregations"][name]["buckets"]]
+        name: [
+            FacetBucket(str(b["key"]), int(b["doc_count"]))
+            for b in response["aggregations"][name]["buckets"]
+        ]
         for name in FACETS
     }
     return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits, facets=facets)
+
+
+def count_present(client: Elasticsearch, alias: str, ids: list[str]) -> int:
+    """How many of ``ids`` are searchable now."""
+    response = client.count(index=alias, query={"ids": {"values": ids}})
+    return int(response["count"])
+
+
+def wait_until_searchable(
+    client: Elasticsearch,
+    alias: str,
+    ids: list[str],
+    *,
+    timeout_s: float,
+    poll_s: float = 0.5,
+) -> int:
+    """Poll until every id is searchable or the deadline passes; return how many are."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    present = 0
+    while True:
+        try:
+            present = count_present(client, alias, ids)
+        except ApiError as exc:
+            # 404: the index appears with the first worker; 503: its shard is not active yet.
+            if exc.meta.status not in (404, 503):
+                raise
+        if present >= len(ids) or time.monotonic() > deadline:
+            return present
+        time.sleep(poll_s)

@@ -21,9 +21,7 @@ def ensure_index(client: Elasticsearch, settings: ElasticsearchSettings) -> str:
         if not client.indices.exists_alias(name=alias):
             name = index_name(alias)
             try:
-                client.indices.create(
-                    index=name, aliases={alias: {"is_write_index": True}}
-                )
+                client.indices.create(index=name, aliases={alias: {"is_write_index": True}})
                 log.info("created index %s behind alias %s", name, alias)
             except ApiError as exc:
                 # Another worker created it between our check and our create.

@@ -105,4 +105,6 @@ def ensure_topics(
             time.sleep(1.0)
         finally:
             admin.close()
-    raise TopicSetupError(f"cannot create topics {list(names)} on {kafka.bootstrap_servers}: {last}")
+    raise TopicSetupError(
+        f"cannot create topics {list(names)} on {kafka.bootstrap_servers}: {last}"
+    )

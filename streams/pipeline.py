@@ -90,7 +90,7 @@ class Pipeline:
             web_bind=s.worker.web_host,
             topic_partitions=s.topics.partitions,
             topic_replication_factor=s.topics.replication_factor,
-            topic_allow_declare=False,
+            topic_allow_declare=True,
             consumer_auto_offset_reset="earliest",
             broker_commit_interval=s.worker.commit_interval_s,
             producer_acks=-1,
@@ -145,7 +145,11 @@ class Pipeline:
         )
         log.warning(
             "dead-lettered %s[%d]@%d at stage %s: %s",
-            message.topic, message.partition, message.offset, stage, reason[:300],
+            message.topic,
+            message.partition,
+            message.offset,
+            stage,
+            reason[:300],
         )
         await self.dead_letter_topic.send(
             key=message.key, value=letter.to_bytes(), headers=headers(letter)
@@ -169,8 +173,9 @@ class Pipeline:
         try:
             raw = RawArticle.from_bytes(message.value)
         except InvalidArticle as exc:
-            await self._dead_letter(message, stage="decode" if exc.stage == "decode" else "validate",
-                                    exc=exc)
+            await self._dead_letter(
+                message, stage="decode" if exc.stage == "decode" else "validate", exc=exc
+            )
             return
         loop = asyncio.get_running_loop()
         try:
@@ -179,10 +184,11 @@ class Pipeline:
             await self._dead_letter(message, stage="validate", exc=exc, article_id=raw.id)
             return
         except StreamsError as exc:
-            await self._dead_letter(message, stage="enrich", exc=exc, retriable=exc.retriable,
-                                    article_id=raw.id)
+            await self._dead_letter(
+                message, stage="enrich", exc=exc, retriable=exc.retriable, article_id=raw.id
+            )
             return
-        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the stream
+        except Exception as exc:
             log.exception("enrichment failed unexpectedly for %s", raw.id)
             await self._dead_letter(message, stage="enrich", exc=exc, article_id=raw.id)
             return

@@ -27,9 +27,7 @@ ENTITY_TYPES: tuple[EntityType, ...] = ("PER", "LOC", "ORG")
 # Elasticsearch refuses an _id longer than 512 bytes.
 MAX_ID_BYTES = 512
 _OPTIONAL_STR = ("url", "source", "author", "category", "summary", "language")
-_KNOWN_FIELDS = frozenset(
-    {"id", "title", "content", "published_at", "tags", *_OPTIONAL_STR}
-)
+_KNOWN_FIELDS = frozenset({"id", "title", "content", "published_at", "tags", *_OPTIONAL_STR})
 # Query parameters that only track a click; two URLs differing in them are one article.
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid")
 
@@ -98,18 +96,14 @@ class RawArticle:
             if value is None:
                 raise InvalidArticle(f"missing required field '{name}'")
             if not isinstance(value, str):
-                raise InvalidArticle(
-                    f"field '{name}' must be a string, got {type(value).__name__}"
-                )
+                raise InvalidArticle(f"field '{name}' must be a string, got {type(value).__name__}")
             if not value.strip():
                 raise InvalidArticle(f"field '{name}' is empty")
             values[name] = value
         for name in _OPTIONAL_STR:
             value = data.get(name)
             if value is not None and not isinstance(value, str):
-                raise InvalidArticle(
-                    f"field '{name}' must be a string, got {type(value).__name__}"
-                )
+                raise InvalidArticle(f"field '{name}' must be a string, got {type(value).__name__}")
             values[name] = value or None
         published_at = data.get("published_at")
         if published_at is not None:

@@ -14,6 +14,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from kafka import KafkaAdminClient
+from kafka.errors import KafkaError
+
 from config import StackSettings
 from deploy.local import process
 from deploy.local.errors import StackError
@@ -153,8 +156,17 @@ class KafkaBroker(Component):
             cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
             fmt = self.dir / "format.log"
             result = _run(
-                self._java(java_home, home, "kafka.tools.StorageTool", "format",
-                           "-t", cid, "-c", str(properties), "--standalone"),
+                self._java(
+                    java_home,
+                    home,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    cid,
+                    "-c",
+                    str(properties),
+                    "--standalone",
+                ),
                 fmt,
             )
             if result != 0:
@@ -170,11 +182,9 @@ class KafkaBroker(Component):
         if not _port_open(port):
             return Health(False, f"nothing listens on 127.0.0.1:{port}")
         try:
-            from kafka import KafkaAdminClient
-            from kafka.errors import KafkaError
-
             admin = KafkaAdminClient(
-                bootstrap_servers=f"127.0.0.1:{port}", request_timeout_ms=5000,
+                bootstrap_servers=f"127.0.0.1:{port}",
+                request_timeout_ms=5000,
                 client_id="tinstream-stack",
             )
             try:
@@ -184,7 +194,9 @@ class KafkaBroker(Component):
         except (KafkaError, OSError, ValueError) as exc:
             return Health(False, f"no metadata from 127.0.0.1:{port}: {exc}")
         brokers = len(cluster.get("brokers", []))
-        return Health(brokers > 0, f"{brokers} broker(s), controller {cluster.get('controller_id')}")
+        return Health(
+            brokers > 0, f"{brokers} broker(s), controller {cluster.get('controller_id')}"
+        )
 
 
 def _run(argv: list[str], log_file: Path) -> int:

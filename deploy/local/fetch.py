@@ -53,7 +53,9 @@ def _mvn(args: list[str], component: str, log_file: Path) -> None:
             check=False,
         )
     if result.returncode != 0:
-        raise StackError(component, f"Maven failed to fetch it (exit {result.returncode})", log_file)
+        raise StackError(
+            component, f"Maven failed to fetch it (exit {result.returncode})", log_file
+        )
 
 
 def fetch_kafka(cache_dir: Path, versions: Versions) -> Path:
@@ -66,8 +68,12 @@ def fetch_kafka(cache_dir: Path, versions: Versions) -> Path:
     tmp = libs.with_name("libs.partial")
     shutil.rmtree(tmp, ignore_errors=True)
     _mvn(
-        ["dependency:copy-dependencies", "-DincludeScope=runtime", "-DincludeTypes=jar",
-         f"-DoutputDirectory={tmp}"],
+        [
+            "dependency:copy-dependencies",
+            "-DincludeScope=runtime",
+            "-DincludeTypes=jar",
+            f"-DoutputDirectory={tmp}",
+        ],
         "kafka",
         cache_dir / "fetch-kafka.log",
     )

@@ -47,8 +47,11 @@ class Stack:
         out = []
         for c in self.components:
             health = c.health()
-            out.append(ComponentStatus(c.name, self._version(c), c.pid(), health.ok,
-                                       health.detail, c.log_file))
+            out.append(
+                ComponentStatus(
+                    c.name, self._version(c), c.pid(), health.ok, health.detail, c.log_file
+                )
+            )
         return out
 
     def fetch(self) -> tuple[Path, Path]:
@@ -80,8 +83,9 @@ class Stack:
                     on_progress(f"{component.name} is up")
                     waiting.remove(component)
                 elif component.pid() is None:
-                    raise StackError(component.name, "the process exited while starting",
-                                     component.log_file)
+                    raise StackError(
+                        component.name, "the process exited while starting", component.log_file
+                    )
             if waiting and time.monotonic() > deadline:
                 c = waiting[0]
                 raise StackError(

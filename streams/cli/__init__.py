@@ -1,0 +1,1 @@
+"""The ``tinstream`` command line."""

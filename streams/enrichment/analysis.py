@@ -80,11 +80,8 @@ def _align(line: str, tagged: Sequence[Sequence[Any]], base: int) -> list[Token]
             while pos < n and line[pos].isspace():
                 pos += 1
             found = line.find(syllable, pos, pos + len(syllable) + 8)
-            if found >= 0:
-                begin = found
-            else:
-                # Rewritten by the tokeniser (same length in NFC): take it in place.
-                begin = pos
+            # Not found: the tokeniser rewrote it (same length in NFC); take it in place.
+            begin = found if found >= 0 else pos
             if first is None:
                 first = begin
             pos = min(n, begin + len(syllable))

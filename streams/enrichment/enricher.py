@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from config import EnrichmentSettings
 from streams import PIPELINE_VERSION
-from streams.enrichment.analysis import Analyzer
-from streams.enrichment.entities import merge_entities, mentions_from_tokens
+from streams.enrichment.analysis import Analyzer, Token
+from streams.enrichment.entities import mentions_from_tokens, merge_entities
 from streams.enrichment.keywords import extract_keywords
 from streams.enrichment.language import VIETNAMESE, detect_language
 from streams.enrichment.text import clean_text, word_count
@@ -50,8 +50,8 @@ class Enricher:
             empty = "title" if not title else "content"
             raise InvalidArticle(f"field '{empty}' has no text once HTML is removed")
         language = (raw.language or detect_language(f"{title}\n{content}")).lower()
-        title_tokens: list = []
-        content_tokens: list = []
+        title_tokens: list[Token] = []
+        content_tokens: list[Token] = []
         if language == VIETNAMESE:
             nlp_content = content[: self._settings.max_nlp_chars]
             try:
@@ -67,7 +67,9 @@ class Enricher:
         def names(etype: str) -> tuple[str, ...]:
             return sequence_of_strings([e.text for e in entities if e.type == etype])
 
-        category = Label(label=raw.category, score=1.0, source="publisher") if raw.category else None
+        category = (
+            Label(label=raw.category, score=1.0, source="publisher") if raw.category else None
+        )
         return EnrichedArticle(
             id=raw.id,
             title=title,

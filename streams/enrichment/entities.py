@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Literal, cast
+from typing import Literal
 
 from streams.enrichment.analysis import Token
 from streams.records import ENTITY_TYPES, Entity, EntityType, Mention
@@ -31,7 +31,7 @@ def mentions_from_tokens(field: Field, text: str, tokens: Sequence[Token]) -> li
             close()
             current = None
             continue
-        etype = cast(EntityType, label)
+        etype: EntityType = label
         if prefix == "I" and current is not None and current[0] == etype:
             current = (etype, current[1], token.end)
         else:

@@ -12,12 +12,68 @@ _KEYWORD_POS = frozenset({"N", "Np", "Ny", "FW"})
 # Frequent nouns in Vietnamese news that say nothing of its subject.
 STOP_WORDS = frozenset(
     w.replace("_", " ")
-    for w in """
-    người việc năm ngày tháng giờ lần số loại cách điều phần lúc nơi khi sau trước
-    trong ngoài trên dưới hôm nay qua tới đó này các những một hai ba nhiều ông bà anh
-    chị em cô chú thời_gian vấn_đề trường_hợp hoạt_động thông_tin kết_quả tình_hình
-    đơn_vị khu_vực đối_tượng nội_dung sự cuộc chiếc con cái vụ phút tuần quý
-    """.split()
+    for w in [
+        "người",
+        "việc",
+        "năm",
+        "ngày",
+        "tháng",
+        "giờ",
+        "lần",
+        "số",
+        "loại",
+        "cách",
+        "điều",
+        "phần",
+        "lúc",
+        "nơi",
+        "khi",
+        "sau",
+        "trước",
+        "trong",
+        "ngoài",
+        "trên",
+        "dưới",
+        "hôm",
+        "nay",
+        "qua",
+        "tới",
+        "đó",
+        "này",
+        "các",
+        "những",
+        "một",
+        "hai",
+        "ba",
+        "nhiều",
+        "ông",
+        "bà",
+        "anh",
+        "chị",
+        "em",
+        "cô",
+        "chú",
+        "thời_gian",
+        "vấn_đề",
+        "trường_hợp",
+        "hoạt_động",
+        "thông_tin",
+        "kết_quả",
+        "tình_hình",
+        "đơn_vị",
+        "khu_vực",
+        "đối_tượng",
+        "nội_dung",
+        "sự",
+        "cuộc",
+        "chiếc",
+        "con",
+        "cái",
+        "vụ",
+        "phút",
+        "tuần",
+        "quý",
+    ]
 )
 TITLE_WEIGHT = 2
 

@@ -6,9 +6,7 @@ import re
 
 # Letters that only Vietnamese (among Latin-script languages news comes in) uses
 # this densely: ă â đ ê ô ơ ư and the vowels carrying the five tone marks.
-_VI_LETTERS = set(
-    "ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
-)
+_VI_LETTERS = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
 _WORD = re.compile(r"[^\W\d_]+")
 VIETNAMESE = "vi"
 UNDETERMINED = "und"

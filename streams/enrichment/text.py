@@ -15,7 +15,7 @@ _BLANK_LINES = re.compile(r"\s*\n\s*")
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!][^>]*>|&[a-zA-Z#0-9]+;")
 # A "word" longer than this is no word (base64, a hash, garbage); the NLP skips it.
 MAX_TOKEN_CHARS = 64
-_OVERLONG = re.compile(r"\S{%d,}" % (MAX_TOKEN_CHARS + 1))
+_OVERLONG = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1},}}")
 
 
 def clean_text(text: str) -> str:

@@ -1,0 +1,57 @@
+# tinstream: `make demo` runs the pipeline on the samples; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+# The test suite runs its own stack (own ports and directory), so it never stops
+# a stack started for the demo or by hand.
+TEST_ENV := TINSTREAM_STACK_DIR=.stack/test \
+	TINSTREAM_STACK_KAFKA_PORT=29092 TINSTREAM_STACK_KAFKA_CONTROLLER_PORT=29093 \
+	TINSTREAM_STACK_ES_PORT=29200 TINSTREAM_STACK_ES_TRANSPORT_PORT=29300 \
+	TINSTREAM_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:29092 TINSTREAM_ES_URL=http://127.0.0.1:29200
+
+.PHONY: install demo test unit integration lint stack-up stack-down clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/tinstream stack up
+	$(BIN)/tinstream demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest tests/unit
+
+# Starts the test stack, runs lint and the whole suite, and always stops the stack.
+test: install
+	@status=0; \
+	$(MAKE) --no-print-directory lint || status=$$?; \
+	if [ $$status -eq 0 ]; then \
+		$(TEST_ENV) $(BIN)/tinstream stack up || status=$$?; \
+	fi; \
+	if [ $$status -eq 0 ]; then \
+		$(TEST_ENV) $(BIN)/pytest tests || status=$$?; \
+	fi; \
+	$(TEST_ENV) $(BIN)/tinstream stack down; \
+	exit $$status
+
+stack-up: install
+	$(BIN)/tinstream stack up
+
+stack-down: install
+	$(BIN)/tinstream stack down
+
+clean:
+	-$(BIN)/tinstream stack down
+	rm -rf .stack $(VENV)

@@ -1,0 +1,50 @@
+"""Elasticsearch clients built from settings (credentials from the environment only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch, Elasticsearch
+
+from config import ElasticsearchSettings
+
+
+def _options(settings: ElasticsearchSettings) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "hosts": [settings.url],
+        "request_timeout": settings.request_timeout_s,
+        "verify_certs": settings.verify_certs,
+    }
+    if settings.ca_certs is not None:
+        options["ca_certs"] = str(settings.ca_certs)
+    if settings.api_key is not None:
+        options["api_key"] = settings.api_key.get_secret_value()
+    elif settings.username is not None:
+        password = settings.password.get_secret_value() if settings.password else ""
+        options["basic_auth"] = (settings.username, password)
+    return options
+
+
+def make_client(settings: ElasticsearchSettings) -> Elasticsearch:
+    return Elasticsearch(**_options(settings))
+
+
+def make_async_client(settings: ElasticsearchSettings) -> AsyncElasticsearch:
+    return AsyncElasticsearch(**_options(settings))
+
+
+def wait_until_reachable(client: Elasticsearch, timeout_s: float) -> None:
+    """Poll cluster health until yellow or green, or raise the last error at the deadline."""
+    import time
+
+    from elasticsearch import ApiError, TransportError
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            client.cluster.health(wait_for_status="yellow", timeout="5s")
+            return
+        except (ApiError, TransportError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)

@@ -1,0 +1,52 @@
+"""Shared CLI options: each flag has an env fallback and shows its default in --help."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from pydantic import BaseModel
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_of(model: type[BaseModel], name: str) -> Any:
+    """The class default of a settings field (the environment is read later, once)."""
+    field = model.model_fields[name]
+    if field.default_factory is not None:
+        return field.default_factory()  # type: ignore[call-arg]
+    return field.default
+
+
+def env_option(*decls: str, envvar: str, **kwargs: Any) -> Callable[[F], F]:
+    return click.option(*decls, envvar=envvar, show_envvar=True, show_default=True, **kwargs)
+
+
+def json_flag(f: F) -> F:
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        envvar="TINSTREAM_JSON",
+        show_envvar=True,
+        help="Print machine-readable JSON instead of text.",
+    )(f)
+
+
+def print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper()),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # The clients' connection chatter buries what matters at INFO.
+    for noisy in ("kafka", "aiokafka", "elastic_transport", "urllib3"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))

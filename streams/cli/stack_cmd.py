@@ -1,0 +1,156 @@
+"""``tinstream stack up|down|status|logs``."""
+
+from __future__ import annotations
+
+import sys
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from config import StackSettings
+from deploy.local import ComponentStatus, Stack, StackError
+from streams.cli.options import default_of, env_option, json_flag, print_json
+
+
+def _settings(**overrides: Any) -> StackSettings:
+    return StackSettings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@click.group()
+def stack() -> None:
+    """Run a local Kafka (KRaft) and Elasticsearch as background processes."""
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _stack_options(f: F) -> F:
+    f = env_option(
+        "--dir",
+        "stack_dir",
+        envvar="TINSTREAM_STACK_DIR",
+        type=click.Path(path_type=Path),
+        default=default_of(StackSettings, "dir"),
+        help="Data and logs.",
+    )(f)
+    f = env_option(
+        "--kafka-port",
+        envvar="TINSTREAM_STACK_KAFKA_PORT",
+        type=int,
+        default=default_of(StackSettings, "kafka_port"),
+        help="Kafka listener port.",
+    )(f)
+    f = env_option(
+        "--es-port",
+        envvar="TINSTREAM_STACK_ES_PORT",
+        type=int,
+        default=default_of(StackSettings, "es_port"),
+        help="Elasticsearch HTTP port.",
+    )(f)
+    return f
+
+
+@stack.command()
+@_stack_options
+@env_option(
+    "--kafka-heap",
+    envvar="TINSTREAM_STACK_KAFKA_HEAP",
+    default=default_of(StackSettings, "kafka_heap"),
+    help="Kafka JVM heap.",
+)
+@env_option(
+    "--es-heap",
+    envvar="TINSTREAM_STACK_ES_HEAP",
+    default=default_of(StackSettings, "es_heap"),
+    help="Elasticsearch JVM heap.",
+)
+@env_option(
+    "--timeout",
+    "start_timeout_s",
+    envvar="TINSTREAM_STACK_START_TIMEOUT_S",
+    type=float,
+    default=default_of(StackSettings, "start_timeout_s"),
+    help="Seconds to wait for health.",
+)
+@json_flag
+def up(
+    stack_dir: Path,
+    kafka_port: int,
+    es_port: int,
+    kafka_heap: str,
+    es_heap: str,
+    start_timeout_s: float,
+    as_json: bool,
+) -> None:
+    """Start the stack (reusing a healthy one) and wait until both answer."""
+    settings = _settings(
+        dir=stack_dir,
+        kafka_port=kafka_port,
+        es_port=es_port,
+        kafka_heap=kafka_heap,
+        es_heap=es_heap,
+        start_timeout_s=start_timeout_s,
+    )
+    try:
+        statuses = Stack(settings).up(lambda msg: click.echo(f"stack: {msg}", err=True))
+    except StackError as exc:
+        click.echo(f"stack up failed: {exc}", err=True)
+        sys.exit(1)
+    _print_status(statuses, as_json)
+
+
+@stack.command()
+@_stack_options
+def down(stack_dir: Path, kafka_port: int, es_port: int) -> None:
+    """Stop Kafka and Elasticsearch; no process is left behind."""
+    stopped = Stack(_settings(dir=stack_dir, kafka_port=kafka_port, es_port=es_port)).down()
+    click.echo(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+
+
+@stack.command()
+@_stack_options
+@json_flag
+def status(stack_dir: Path, kafka_port: int, es_port: int, as_json: bool) -> None:
+    """Show each component's process and health; exit 1 unless all are healthy."""
+    statuses = Stack(_settings(dir=stack_dir, kafka_port=kafka_port, es_port=es_port)).status()
+    _print_status(statuses, as_json)
+    if not all(s.healthy for s in statuses):
+        sys.exit(1)
+
+
+@stack.command()
+@_stack_options
+@click.argument("component", type=click.Choice(["kafka", "elasticsearch", "all"]), default="all")
+@click.option(
+    "-n",
+    "--lines",
+    default=50,
+    show_default=True,
+    envvar="TINSTREAM_STACK_LOG_LINES",
+    show_envvar=True,
+    help="How many of the last lines to show.",
+)
+def logs(stack_dir: Path, kafka_port: int, es_port: int, component: str, lines: int) -> None:
+    """Print the last lines of a component's log."""
+    s = Stack(_settings(dir=stack_dir, kafka_port=kafka_port, es_port=es_port))
+    for c in s.components:
+        if component in ("all", c.name):
+            for path in (c.log_file, c.out_file):
+                click.echo(f"==> {path} <==")
+                if path.exists():
+                    with path.open(encoding="utf-8", errors="replace") as handle:
+                        click.echo("".join(deque(handle, maxlen=lines)), nl=False)
+
+
+def _print_status(statuses: Sequence[ComponentStatus], as_json: bool) -> None:
+    if as_json:
+        print_json([{**asdict(s), "log_file": str(s.log_file)} for s in statuses])
+        return
+    for s in statuses:
+        state = "healthy" if s.healthy else "DOWN"
+        pid = s.pid if s.pid is not None else "-"
+        click.echo(f"{s.name:<14} {s.version:<9} pid={pid:<8} {state:<8} {s.detail}")

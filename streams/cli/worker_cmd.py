@@ -1,0 +1,122 @@
+"""``tinstream worker``: the Faust worker running the enrichment and indexer agents."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Literal, cast
+
+import click
+
+from config import (
+    ElasticsearchSettings,
+    EnrichmentSettings,
+    IndexerSettings,
+    KafkaSettings,
+    Settings,
+    TopicSettings,
+    WorkerSettings,
+)
+from streams.cli.options import default_of, env_option
+
+log = logging.getLogger(__name__)
+LogLevel = Literal["debug", "info", "warning", "error"]
+
+
+@click.command()
+@env_option(
+    "--bootstrap-servers",
+    envvar="TINSTREAM_KAFKA_BOOTSTRAP_SERVERS",
+    default=default_of(KafkaSettings, "bootstrap_servers"),
+    help="Kafka brokers.",
+)
+@env_option(
+    "--es-url",
+    envvar="TINSTREAM_ES_URL",
+    default=default_of(ElasticsearchSettings, "url"),
+    help="Elasticsearch URL.",
+)
+@env_option(
+    "--app-id",
+    envvar="TINSTREAM_WORKER_APP_ID",
+    default=default_of(WorkerSettings, "app_id"),
+    help="Faust app id (consumer group).",
+)
+@env_option(
+    "--web-port",
+    envvar="TINSTREAM_WORKER_WEB_PORT",
+    type=int,
+    default=default_of(WorkerSettings, "web_port"),
+    help="Port of the worker's web server.",
+)
+@env_option(
+    "--data-dir",
+    envvar="TINSTREAM_WORKER_DATA_DIR",
+    type=click.Path(path_type=Path),
+    default=default_of(WorkerSettings, "data_dir"),
+    help="Faust's data directory.",
+)
+@env_option(
+    "--worker-log-level",
+    "log_level",
+    envvar="TINSTREAM_WORKER_LOG_LEVEL",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default=default_of(WorkerSettings, "log_level"),
+    help="Worker log level.",
+)
+def worker(
+    bootstrap_servers: str, es_url: str, app_id: str, web_port: int, data_dir: Path, log_level: str
+) -> None:
+    """Run the pipeline: enrich raw articles and index them into Elasticsearch.
+
+    Topics, partitions, index alias and batching come from TINSTREAM_TOPIC_*,
+    TINSTREAM_ES_* and TINSTREAM_INDEXER_* (see the README)."""
+    import faust
+
+    from indexers.client import make_async_client, make_client, wait_until_reachable
+    from indexers.errors import IndexerError
+    from indexers.setup import ensure_index
+    from streams.enrichment import Enricher, UndertheseaAnalyzer
+    from streams.errors import StreamsError
+    from streams.kafka import ensure_topics
+    from streams.pipeline import Pipeline
+
+    settings = Settings(
+        kafka=KafkaSettings(bootstrap_servers=bootstrap_servers),
+        topics=TopicSettings(),
+        elasticsearch=ElasticsearchSettings(url=es_url),
+        indexer=IndexerSettings(),
+        enrichment=EnrichmentSettings(),
+        worker=WorkerSettings(
+            app_id=app_id,
+            web_port=web_port,
+            data_dir=data_dir,
+            log_level=cast(LogLevel, log_level),
+        ),
+    )
+    try:
+        ensure_topics(settings.kafka, settings.topics)
+        es = make_client(settings.elasticsearch)
+        try:
+            wait_until_reachable(es, settings.elasticsearch.request_timeout_s * 2)
+            ensure_index(es, settings.elasticsearch)
+        finally:
+            es.close()
+    except (StreamsError, IndexerError) as exc:
+        click.echo(f"worker cannot start: {exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - e.g. Elasticsearch unreachable at the deadline
+        click.echo(f"worker cannot start: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+
+    analyzer = UndertheseaAnalyzer()
+    # Load the model now so that the first article is not the one that waits for it.
+    analyzer.analyze("Hà Nội")
+    pipeline = Pipeline(
+        settings,
+        Enricher(analyzer, settings.enrichment),
+        make_async_client(settings.elasticsearch),
+    )
+    settings.worker.data_dir.mkdir(parents=True, exist_ok=True)
+    faust.Worker(pipeline.app, loglevel=log_level.upper(), quiet=True).execute_from_commandline()

@@ -1,0 +1,156 @@
+"""The whole pipeline on the real Kafka and Elasticsearch: publish → enrich → index → search."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from indexers.search import search_articles
+from streams.records import DeadLetter, EnrichedArticle, RawArticle
+from tests.integration.conftest import Run, sample_articles
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
+
+
+def test_samples_become_searchable_with_entity_facets(run: Run, es: Elasticsearch) -> None:
+    run.start_worker()
+    ids = run.publish_samples()
+    samples = sample_articles()
+    assert ids == [s["id"] for s in samples]
+    run.wait_indexed(es, ids)
+
+    docs = {d["_id"]: d["_source"] for d in es.mget(index=run.alias, ids=ids)["docs"]}
+    for sample in samples:
+        doc = docs[sample["id"]]
+        assert doc["title"] == sample["title"]
+        assert doc["category"] == {"label": sample["category"], "score": 1.0, "source": "publisher"}
+        assert doc["language"] == "vi"
+        assert doc["ingested_at"] >= doc["enriched_at"]
+    with_entities = [
+        i for i, d in docs.items() if d["persons"] or d["locations"] or d["organizations"]
+    ]
+    assert len(with_entities) >= 28, f"only {len(with_entities)} samples got entities"
+
+    result = search_articles(es, run.alias, "", size=0, facet_size=100)
+    assert result.total == len(samples)
+    assert {(b.value, b.count) for b in result.facets["category"]} == {
+        (slug, 4) for slug in {s["category"] for s in samples}
+    }
+    locations = {b.value: b.count for b in result.facets["locations"]}
+    assert locations["Hà Nội"] >= 5
+    assert "Việt Nam" in locations
+    assert "Lương Văn Tú" in {b.value for b in result.facets["persons"]}
+
+    # Full-text search finds the article about Hội An first.
+    hoi_an = next(s["id"] for s in samples if "Hội An" in s["title"])
+    assert search_articles(es, run.alias, "lễ hội đèn lồng Hội An").hits[0].id == hoi_an
+
+    # The CLI prints the same in the documented JSON shape.
+    cli = run.cli("search", "Hội An", "--json", "--index", run.alias)
+    assert cli.returncode == 0, cli.stderr
+    out = json.loads(cli.stdout)
+    assert out["hits"][0]["id"] == hoi_an
+    assert {"id", "score", "title", "url", "source", "published_at"} <= out["hits"][0].keys()
+    assert set(out["facets"]) >= {"persons", "locations", "organizations", "category", "sentiment"}
+    assert all({"value", "count"} == set(b) for b in out["facets"]["locations"])
+
+
+def test_bad_messages_are_dead_lettered_and_valid_ones_indexed(run: Run, es: Elasticsearch) -> None:
+    valid_a = RawArticle.from_mapping(
+        {"id": "ok-a", "title": "Mưa lớn ở Huế", "content": "Nhiều tuyến phố ở Huế bị ngập."}
+    )
+    valid_b = RawArticle.from_mapping(
+        {"id": "ok-b", "title": "Nắng nóng ở Hà Nội", "content": "Nhiệt độ ở Hà Nội lên tới 40 độ."}
+    )
+    bad = {
+        b"malformed": b'{"title": "Thi\xe1\xba\xbfu ngo\xe1\xba\xb7c", "content": "x"',
+        b"not-json": b"this is not JSON at all",
+        b"bad-utf8": b"\xff\xfe\xfa",
+        b"no-title": json.dumps({"content": "Chỉ có nội dung."}).encode(),
+        b"int-title": json.dumps({"title": 7, "content": "Tiêu đề là số."}).encode(),
+    }
+    run.produce((b"ok-a", valid_a.to_bytes()), *bad.items(), (b"ok-b", valid_b.to_bytes()))
+    # An enriched article Elasticsearch refuses (a date that is no date): index-stage failure.
+    refused = EnrichedArticle(
+        id="refused", title="t", content="c", language="vi", published_at="not a date"
+    )
+    run.produce((b"refused", refused.to_bytes()), topic=run.enriched)
+    run.start_worker()
+
+    run.wait_indexed(es, ["ok-a", "ok-b"])
+    letters = {letter.key_b64: letter for letter in run.dead_letters(expected=len(bad) + 1)}
+
+    assert len(letters) == len(bad) + 1
+    for key, value in bad.items():
+        letter = letters[DeadLetter.encode(key)]
+        assert letter.original_value() == value
+        assert letter.topic == run.raw
+        assert letter.offset >= 0 and 0 <= letter.partition < 3
+        assert not letter.retriable
+    reasons = {k: letters[DeadLetter.encode(k)].reason for k in bad}
+    assert "not valid JSON" in reasons[b"malformed"]
+    assert "not valid JSON" in reasons[b"not-json"]
+    assert "not valid UTF-8" in reasons[b"bad-utf8"]
+    assert reasons[b"no-title"] == "missing required field 'title'"
+    assert reasons[b"int-title"] == "field 'title' must be a string, got int"
+    assert letters[DeadLetter.encode(b"bad-utf8")].stage == "decode"
+    assert letters[DeadLetter.encode(b"no-title")].stage == "validate"
+    index_letter = letters[DeadLetter.encode(b"refused")]
+    assert (index_letter.stage, index_letter.topic) == ("index", run.enriched)
+    assert "document_parsing_exception" in index_letter.reason or "date" in index_letter.reason
+    assert es.count(index=run.alias)["count"] == 2
+
+
+def test_publishing_again_leaves_the_count_unchanged(run: Run, es: Elasticsearch) -> None:
+    run.start_worker()
+    ids = run.publish_samples()
+    run.wait_indexed(es, ids)
+    docs = es.mget(index=run.alias, ids=ids)["docs"]
+    first = {d["_id"]: d["_source"]["ingested_at"] for d in docs}
+
+    assert run.publish_samples() == ids
+    # Wait until every document was written again (its ingested_at moved on).
+    deadline = time.monotonic() + 120
+    while True:
+        es.indices.refresh(index=run.alias)
+        docs = es.mget(index=run.alias, ids=ids)["docs"]
+        if all(d["_source"]["ingested_at"] > first[d["_id"]] for d in docs):
+            break
+        if time.monotonic() > deadline:
+            run.fail_with_logs("the second publication was not re-indexed in 120s")
+        time.sleep(0.5)
+    assert es.count(index=run.alias)["count"] == len(ids)
+    assert run.dead_letters(expected=0, timeout_s=1) == []
+
+
+def test_tombstone_deletes_the_article(run: Run, es: Elasticsearch) -> None:
+    run.start_worker()
+    ids = run.publish_samples()
+    run.wait_indexed(es, ids)
+    run.produce((ids[0].encode(), None))
+    deadline = time.monotonic() + 60
+    while es.count(index=run.alias, query={"ids": {"values": [ids[0]]}})["count"]:
+        if time.monotonic() > deadline:
+            run.fail_with_logs("the tombstone did not delete the article")
+        time.sleep(0.3)
+        es.indices.refresh(index=run.alias)
+    assert es.count(index=run.alias)["count"] == len(ids) - 1
+
+
+def test_publish_reports_rejected_lines(run: Run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"title": "Huế", "content": "Mưa."})
+        + "\n{oops\n"
+        + json.dumps({"title": "", "content": "x"})
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run.cli("publish", str(source), "--topic", run.raw)
+    assert result.returncode == 1
+    assert "sent 1, rejected 2" in result.stdout
+    assert f"rejected {source}:2: invalid JSON" in result.stdout
+    assert f"rejected {source}:3: field 'title' is empty" in result.stdout

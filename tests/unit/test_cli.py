@@ -1,0 +1,80 @@
+"""The CLI: the offline enrich contract (with the real stock model), help shows env vars."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from click.testing import CliRunner
+
+from streams.cli.main import cli
+
+ARTICLE = {
+    "id": "t1",
+    "title": "Thủ tướng thăm Đà Nẵng",
+    "content": "Chiều nay, ông Nguyễn Văn An đến thành phố Đà Nẵng làm việc.",
+    "source": "Tin thử",
+    "url": "https://tin.example/1",
+}
+REQUIRED = {
+    "id",
+    "language",
+    "entities",
+    "mentions",
+    "persons",
+    "locations",
+    "organizations",
+    "keywords",
+    "sentiment",
+    "category",
+    "enriched_at",
+    "pipeline_version",
+}
+
+
+def test_enrich_contract_order_and_invalid_lines() -> None:
+    lines = [
+        json.dumps(ARTICLE),
+        "{not json",
+        json.dumps({"title": "x"}),
+        json.dumps({**ARTICLE, "id": "t2"}),
+    ]
+    result = CliRunner().invoke(cli, ["enrich"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["t1", "t2"]
+    first = out[0]
+    assert first.keys() >= REQUIRED
+    for key in ("title", "content", "source", "url"):
+        assert first[key] == ARTICLE[key]
+    assert first["language"] == "vi"
+    assert "Đà Nẵng" in first["locations"]
+    for m in first["mentions"]:
+        assert first[m["field"]][m["start"] : m["end"]] == m["text"]
+        assert m["type"] in ("PER", "LOC", "ORG")
+    for e in first["entities"]:
+        assert set(e) == {"text", "type", "count"}
+    assert "line 2: invalid JSON" in result.stderr
+    assert "line 3: missing required field 'content'" in result.stderr
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out: list[tuple[str, click.Command]] = []
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            out.extend(_commands(command, f"{prefix}{name} "))
+        else:
+            out.append((prefix + name, command))
+    return out
+
+
+def test_every_flag_has_an_env_fallback_and_shows_its_default() -> None:
+    for name, command in _commands(cli):
+        for param in command.params:
+            if not isinstance(param, click.Option):
+                continue
+            assert param.envvar and str(param.envvar).startswith("TINSTREAM_"), (name, param.name)
+            assert param.show_envvar, (name, param.name)
+            assert param.show_default or param.is_flag, (name, param.name)
+        result = CliRunner().invoke(cli, [*name.split(), "--help"])
+        assert result.exit_code == 0, name

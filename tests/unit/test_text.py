@@ -1,0 +1,45 @@
+"""Text clean-up and language detection."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from streams.enrichment.language import detect_language
+from streams.enrichment.text import clean_text, mask_overlong
+
+
+def test_html_is_removed_with_scripts_and_entities() -> None:
+    html = "<p>Hà&nbsp;Nội &amp; Huế</p><script>alert('x')</script><style>p{}</style><b>mưa</b>"
+    assert clean_text(html) == "Hà Nội & Huế\nmưa"
+
+
+def test_nfd_becomes_nfc() -> None:
+    nfd = unicodedata.normalize("NFD", "Đà Nẵng")
+    assert clean_text(nfd) == "Đà Nẵng"
+    assert unicodedata.is_normalized("NFC", clean_text(nfd))
+
+
+def test_control_characters_and_spaces_are_folded() -> None:
+    assert clean_text("a\x00b\u200b  c\t\td\n\n\ne") == "a b c d\ne"
+
+
+def test_text_without_markup_is_not_parsed_as_html() -> None:
+    assert clean_text("3 < 5 và 7 > 2") == "3 < 5 và 7 > 2"
+
+
+def test_mask_overlong_keeps_offsets() -> None:
+    text = "Hà Nội " + "x" * 1000 + " mưa"
+    masked = mask_overlong(text)
+    assert len(masked) == len(text)
+    assert masked.endswith(" mưa")
+    assert "x" not in masked
+
+
+def test_vietnamese_is_detected() -> None:
+    assert detect_language("Thủ tướng làm việc với lãnh đạo thành phố Đà Nẵng hôm nay.") == "vi"
+
+
+def test_english_and_other_scripts_are_not_vietnamese() -> None:
+    assert detect_language("The prime minister visited Da Nang on Monday.") == "und"
+    assert detect_language("東京で会議が開かれた") == "und"
+    assert detect_language("12345 !!!") == "und"
