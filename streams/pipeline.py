@@ -111,7 +111,12 @@ class Pipeline:
         app.timer(interval=max(0.05, s.indexer.linger_s / 2), name="index-linger")(
             self._flush_if_lingering
         )
+        # Fired after the consumer stopped: nothing will use the clients any more.
+        app.on_before_shutdown.connect(self._on_shutdown)
         return app
+
+    async def _on_shutdown(self, sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        await self.close()
 
     # -- dead letters -----------------------------------------------------------------
 
