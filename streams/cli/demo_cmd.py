@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from config import ElasticsearchSettings, KafkaSettings
+from config import ElasticsearchSettings
 from indexers.client import make_client
 from indexers.search import search_articles, wait_until_searchable
-from streams.cli.options import default_of, env_option
+from streams.cli.options import bootstrap_servers_option, env_option, es_url_option
 from streams.cli.search_cmd import print_result
 
 SAMPLES = Path(__file__).resolve().parents[2] / "deploy" / "samples" / "articles.jsonl"
@@ -37,18 +37,8 @@ SAMPLES = Path(__file__).resolve().parents[2] / "deploy" / "samples" / "articles
     default=180.0,
     help="Seconds to wait for the samples to become searchable.",
 )
-@env_option(
-    "--bootstrap-servers",
-    envvar="TINSTREAM_KAFKA_BOOTSTRAP_SERVERS",
-    default=default_of(KafkaSettings, "bootstrap_servers"),
-    help="Kafka brokers.",
-)
-@env_option(
-    "--es-url",
-    envvar="TINSTREAM_ES_URL",
-    default=default_of(ElasticsearchSettings, "url"),
-    help="Elasticsearch URL.",
-)
+@bootstrap_servers_option
+@es_url_option
 def demo(samples: Path, query: str, timeout_s: float, bootstrap_servers: str, es_url: str) -> None:
     """Start a worker, publish SAMPLES, wait until all are searchable, print a search."""
     import json

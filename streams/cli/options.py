@@ -50,3 +50,25 @@ def setup_logging(level: str) -> None:
     # The clients' connection chatter buries what matters at INFO.
     for noisy in ("kafka", "aiokafka", "elastic_transport", "urllib3"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+def bootstrap_servers_option(f: F) -> F:
+    from config import KafkaSettings
+
+    return env_option(
+        "--bootstrap-servers",
+        envvar="TINSTREAM_KAFKA_BOOTSTRAP_SERVERS",
+        default=default_of(KafkaSettings, "bootstrap_servers"),
+        help="Kafka brokers.",
+    )(f)
+
+
+def es_url_option(f: F) -> F:
+    from config import ElasticsearchSettings
+
+    return env_option(
+        "--es-url",
+        envvar="TINSTREAM_ES_URL",
+        default=default_of(ElasticsearchSettings, "url"),
+        help="Elasticsearch URL.",
+    )(f)

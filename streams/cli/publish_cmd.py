@@ -7,7 +7,13 @@ import sys
 import click
 
 from config import KafkaSettings, TopicSettings
-from streams.cli.options import default_of, env_option, json_flag, print_json
+from streams.cli.options import (
+    bootstrap_servers_option,
+    default_of,
+    env_option,
+    json_flag,
+    print_json,
+)
 from streams.kafka import MAX_MESSAGE_BYTES, ensure_topics, kafka_python_config
 from streams.publisher import ArticlePublisher, read_records
 
@@ -20,12 +26,7 @@ from streams.publisher import ArticlePublisher, read_records
     default=default_of(TopicSettings, "raw"),
     help="Topic to publish to.",
 )
-@env_option(
-    "--bootstrap-servers",
-    envvar="TINSTREAM_KAFKA_BOOTSTRAP_SERVERS",
-    default=default_of(KafkaSettings, "bootstrap_servers"),
-    help="Kafka brokers.",
-)
+@bootstrap_servers_option
 @json_flag
 def publish(path: str, topic: str, bootstrap_servers: str, as_json: bool) -> None:
     """Publish articles from PATH: JSON Lines, a JSON array, a directory of .json/.jsonl

@@ -10,17 +10,12 @@ from config import ElasticsearchSettings
 from indexers.client import make_client
 from indexers.errors import SearchError
 from indexers.search import SearchResult, search_articles
-from streams.cli.options import default_of, env_option, json_flag, print_json
+from streams.cli.options import default_of, env_option, es_url_option, json_flag, print_json
 
 
 @click.command()
 @click.argument("query", default="")
-@env_option(
-    "--es-url",
-    envvar="TINSTREAM_ES_URL",
-    default=default_of(ElasticsearchSettings, "url"),
-    help="Elasticsearch URL.",
-)
+@es_url_option
 @env_option(
     "--index",
     "alias",

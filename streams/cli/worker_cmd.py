@@ -18,25 +18,15 @@ from config import (
     TopicSettings,
     WorkerSettings,
 )
-from streams.cli.options import default_of, env_option
+from streams.cli.options import bootstrap_servers_option, default_of, env_option, es_url_option
 
 log = logging.getLogger(__name__)
 LogLevel = Literal["debug", "info", "warning", "error"]
 
 
 @click.command()
-@env_option(
-    "--bootstrap-servers",
-    envvar="TINSTREAM_KAFKA_BOOTSTRAP_SERVERS",
-    default=default_of(KafkaSettings, "bootstrap_servers"),
-    help="Kafka brokers.",
-)
-@env_option(
-    "--es-url",
-    envvar="TINSTREAM_ES_URL",
-    default=default_of(ElasticsearchSettings, "url"),
-    help="Elasticsearch URL.",
-)
+@bootstrap_servers_option
+@es_url_option
 @env_option(
     "--app-id",
     envvar="TINSTREAM_WORKER_APP_ID",
