@@ -185,6 +185,8 @@ class KafkaBroker(Component):
             admin = KafkaAdminClient(
                 bootstrap_servers=f"127.0.0.1:{port}",
                 request_timeout_ms=5000,
+                # A port held by something that is not Kafka must not stall `up` for 30 s.
+                bootstrap_timeout_ms=5000,
                 client_id="tinstream-stack",
             )
             try:

@@ -79,13 +79,14 @@ class Stack:
         waiting = list(pending)
         while waiting:
             for component in list(waiting):
-                if component.health().ok:
-                    on_progress(f"{component.name} is up")
-                    waiting.remove(component)
-                elif component.pid() is None:
+                # Dead first: a crashed server may leave its port to something that hangs.
+                if component.pid() is None:
                     raise StackError(
                         component.name, "the process exited while starting", component.log_file
                     )
+                if component.health().ok:
+                    on_progress(f"{component.name} is up")
+                    waiting.remove(component)
             if waiting and time.monotonic() > deadline:
                 c = waiting[0]
                 raise StackError(

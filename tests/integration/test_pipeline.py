@@ -9,6 +9,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from indexers.search import search_articles
+from streams.enrichment.text import clean_text
 from streams.records import DeadLetter, EnrichedArticle, RawArticle
 from tests.integration.conftest import Run, sample_articles
 
@@ -154,3 +155,22 @@ def test_publish_reports_rejected_lines(run: Run, tmp_path) -> None:  # type: ig
     assert "sent 1, rejected 2" in result.stdout
     assert f"rejected {source}:2: invalid JSON" in result.stdout
     assert f"rejected {source}:3: field 'title' is empty" in result.stdout
+
+
+def test_a_long_article_is_indexed_whole(run: Run, es: Elasticsearch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # About 3 MB: above Kafka's and aiokafka's 1 MB defaults, so every hop must allow it.
+    paragraph = "Mưa lớn kéo dài ở Huế khiến nhiều tuyến phố ngập sâu. "
+    content = "\n".join([paragraph * 20] * 2800)
+    assert len(content.encode()) > 3_000_000
+    source = tmp_path / "long.jsonl"
+    source.write_text(
+        json.dumps({"id": "long", "title": "Huế ngập", "content": content}) + "\n", encoding="utf-8"
+    )
+    run.start_worker()
+    published = run.cli("publish", str(source), "--topic", run.raw)
+    assert published.returncode == 0, published.stdout + published.stderr
+    run.wait_indexed(es, ["long"])
+    doc = es.get(index=run.alias, id="long")["_source"]
+    assert doc["content"] == clean_text(content)
+    assert doc["word_count"] == len(content.split())
+    assert "Huế" in doc["locations"]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from config import Settings
-from deploy.local import Stack
+from config import Settings, StackSettings
+from deploy.local import Stack, StackError
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -35,3 +37,31 @@ def test_up_again_reuses_the_running_stack(stack: Stack, settings: Settings) -> 
     Stack(settings.stack).up(messages.append)
     assert messages == ["stack already running"]
     assert {s.name: s.pid for s in stack.status()} == before
+
+
+def test_a_failed_start_names_the_component_and_its_log(stack: Stack, tmp_path: Path) -> None:
+    # Kafka's port is taken by something that is not Kafka: the broker cannot bind.
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        settings = StackSettings(
+            dir=tmp_path / "stack",
+            kafka_port=port,
+            kafka_controller_port=_free_port(),
+            es_port=stack.settings.es_port,  # the healthy node is reused
+            start_timeout_s=60,
+        )
+        with pytest.raises(StackError) as info:
+            Stack(settings).up()
+    error = info.value
+    assert error.component == "kafka"
+    assert error.log_file is not None and error.log_file.exists()
+    assert str(error.log_file) in str(error)
+    Stack(settings).down()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
