@@ -74,6 +74,7 @@ class Pipeline:
         self._batch_bytes = 0
         self._batch_started = 0.0
         self._flush_lock = asyncio.Lock()
+        self._last_stats = ""
         self.app = self._build_app()
         self.writer = BulkWriter(es, settings.elasticsearch.alias, settings.indexer)
 
@@ -111,9 +112,23 @@ class Pipeline:
         app.timer(interval=max(0.05, s.indexer.linger_s / 2), name="index-linger")(
             self._flush_if_lingering
         )
+        app.timer(interval=30.0, name="log-stats")(self._log_stats)
         # Fired after the consumer stopped: nothing will use the clients any more.
         app.on_before_shutdown.connect(self._on_shutdown)
         return app
+
+    async def _log_stats(self) -> None:
+        current = repr(self.stats)
+        if current != self._last_stats:
+            self._last_stats = current
+            log.info(
+                "enriched=%d indexed=%d deleted=%d dead_lettered=%s bulk_retries=%d",
+                self.stats.enriched,
+                self.stats.indexed,
+                self.stats.deleted,
+                self.stats.dead_lettered,
+                self.writer.retries,
+            )
 
     async def _on_shutdown(self, sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         await self.close()

@@ -27,7 +27,6 @@ ENTITY_TYPES: tuple[EntityType, ...] = ("PER", "LOC", "ORG")
 # Elasticsearch refuses an _id longer than 512 bytes.
 MAX_ID_BYTES = 512
 _OPTIONAL_STR = ("url", "source", "author", "category", "summary", "language")
-_KNOWN_FIELDS = frozenset({"id", "title", "content", "published_at", "tags", *_OPTIONAL_STR})
 # Query parameters that only track a click; two URLs differing in them are one article.
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid")
 
