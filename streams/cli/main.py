@@ -7,6 +7,7 @@ import click
 from streams import PIPELINE_VERSION
 from streams.cli.demo_cmd import demo
 from streams.cli.enrich_cmd import enrich
+from streams.cli.evaluate_cmd import evaluate
 from streams.cli.options import setup_logging
 from streams.cli.publish_cmd import publish
 from streams.cli.search_cmd import search
@@ -36,6 +37,7 @@ cli.add_command(worker)
 cli.add_command(enrich)
 cli.add_command(search)
 cli.add_command(demo)
+cli.add_command(evaluate)
 
 
 def main() -> None:

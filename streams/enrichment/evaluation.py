@@ -1,0 +1,147 @@
+"""Entity-level evaluation of an analyzer against CoNLL gold data, from raw text.
+
+Each gold sentence is turned back into raw text the way a reader would see it
+(words joined by spaces, ``_`` inside a word becomes a space) and given to the
+analyzer, so segmentation errors count against it. A prediction is right when
+its type and its exact span match a gold entity (PER, LOC, ORG; MISC ignored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from streams.enrichment.analysis import Analyzer
+from streams.enrichment.entities import mentions_from_tokens
+from streams.records import ENTITY_TYPES
+
+Span = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class GoldSentence:
+    text: str
+    entities: frozenset[Span]
+
+
+def read_conll(path: Path) -> Iterator[GoldSentence]:
+    """Sentences of a CoNLL file (word, POS, chunk, NER; blank line between sentences)."""
+    words: list[tuple[str, str]] = []
+    with path.open(encoding="utf-8") as handle:
+        for raw_line in handle:
+            line = raw_line.rstrip("\n")
+            if line.startswith("#"):
+                continue
+            if not line.strip():
+                if words:
+                    yield _sentence(words)
+                    words = []
+                continue
+            columns = line.split("\t")
+            words.append((columns[0].replace("_", " "), columns[-1]))
+    if words:
+        yield _sentence(words)
+
+
+def _sentence(words: list[tuple[str, str]]) -> GoldSentence:
+    parts: list[str] = []
+    entities: set[Span] = set()
+    offset = 0
+    current: list[int | str] | None = None  # [start, end, type]
+    for word, tag in words:
+        start = offset
+        end = start + len(word)
+        parts.append(word)
+        offset = end + 1
+        prefix, _, label = tag.partition("-")
+        if label in ENTITY_TYPES and prefix == "I" and current is not None and current[2] == label:
+            current[1] = end
+            continue
+        if current is not None:
+            entities.add((int(current[0]), int(current[1]), str(current[2])))
+            current = None
+        if label in ENTITY_TYPES:
+            current = [start, end, label]
+    if current is not None:
+        entities.add((int(current[0]), int(current[1]), str(current[2])))
+    return GoldSentence(" ".join(parts), frozenset(entities))
+
+
+@dataclass
+class TypeScore:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, float | int]:
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "support": self.tp + self.fn,
+        }
+
+
+@dataclass
+class Scores:
+    by_type: dict[str, TypeScore] = field(
+        default_factory=lambda: {t: TypeScore() for t in ENTITY_TYPES}
+    )
+    sentences: int = 0
+
+    @property
+    def micro(self) -> TypeScore:
+        total = TypeScore()
+        for score in self.by_type.values():
+            total.tp += score.tp
+            total.fp += score.fp
+            total.fn += score.fn
+        return total
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "sentences": self.sentences,
+            "micro": self.micro.to_dict(),
+            "by_type": {t: s.to_dict() for t, s in self.by_type.items()},
+        }
+
+
+def predicted_entities(analyzer: Analyzer, text: str) -> frozenset[Span]:
+    tokens = analyzer.analyze(text)
+    return frozenset(
+        (m.start, m.end, m.type) for m in mentions_from_tokens("content", text, tokens)
+    )
+
+
+def evaluate(
+    analyzer: Analyzer,
+    sentences: Iterable[GoldSentence],
+    on_sentence: Callable[[], None] = lambda: None,
+) -> Scores:
+    scores = Scores()
+    for sentence in sentences:
+        predicted = predicted_entities(analyzer, sentence.text)
+        for etype in ENTITY_TYPES:
+            gold = {s for s in sentence.entities if s[2] == etype}
+            pred = {s for s in predicted if s[2] == etype}
+            score = scores.by_type[etype]
+            score.tp += len(gold & pred)
+            score.fp += len(pred - gold)
+            score.fn += len(gold - pred)
+        scores.sentences += 1
+        on_sentence()
+    return scores

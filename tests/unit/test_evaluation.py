@@ -1,0 +1,75 @@
+"""NER evaluation: CoNLL reading, raw-text reconstruction and exact-span scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from streams.enrichment.evaluation import evaluate, read_conll
+from tests.unit.fakes import DictionaryAnalyzer
+
+# Written for this test: two sentences, one document marker, MISC ignored.
+GOLD = """# doc test
+Ông\tNc\tB-NP\tO
+Trần_Văn_Bình\tNp\tB-NP\tB-PER
+đến\tV\tB-VP\tO
+Bộ\tN\tB-NP\tB-ORG
+Y_tế\tN\tB-NP\tI-ORG
+ở\tE\tB-PP\tO
+Hà_Nội\tNp\tB-NP\tB-LOC
+.\tCH\tO\tO
+
+Lễ_hội\tN\tB-NP\tO
+Tết\tN\tB-NP\tB-MISC
+ở\tE\tB-PP\tO
+Huế\tNp\tB-NP\tB-LOC
+"""
+
+
+@pytest.fixture
+def gold(tmp_path: Path) -> Path:
+    path = tmp_path / "gold.conll"
+    path.write_text(GOLD, encoding="utf-8")
+    return path
+
+
+def test_read_conll_rebuilds_text_and_spans(gold: Path) -> None:
+    first, second = read_conll(gold)
+    assert first.text == "Ông Trần Văn Bình đến Bộ Y tế ở Hà Nội ."
+    assert {(first.text[s:e], t) for s, e, t in first.entities} == {
+        ("Trần Văn Bình", "PER"),
+        ("Bộ Y tế", "ORG"),
+        ("Hà Nội", "LOC"),
+    }
+    assert {(second.text[s:e], t) for s, e, t in second.entities} == {("Huế", "LOC")}
+
+
+def test_scores_count_exact_typed_spans(gold: Path) -> None:
+    # Right: the person and Huế. Wrong type: Hà Nội as ORG. Missed: Bộ Y tế. Extra: Tết.
+    analyzer = DictionaryAnalyzer(
+        {"Trần Văn Bình": "PER", "Hà Nội": "ORG", "Huế": "LOC", "Tết": "LOC"}
+    )
+    scores = evaluate(analyzer, read_conll(gold))
+    per, loc, org = (scores.by_type[t] for t in ("PER", "LOC", "ORG"))
+    assert (per.tp, per.fp, per.fn) == (1, 0, 0)
+    assert (loc.tp, loc.fp, loc.fn) == (1, 1, 1)
+    assert (org.tp, org.fp, org.fn) == (0, 1, 1)
+    micro = scores.micro
+    assert (micro.tp, micro.fp, micro.fn) == (2, 2, 2)
+    assert micro.f1 == pytest.approx(0.5)
+    assert scores.sentences == 2
+
+
+def test_cli_prints_every_type(gold: Path) -> None:
+    from streams.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["evaluate", "ner", str(gold), "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    out = json.loads(result.stdout)
+    assert set(out["by_type"]) == {"PER", "LOC", "ORG"}
+    assert out["sentences"] == 2
+    assert 0.0 <= out["micro"]["f1"] <= 1.0
