@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch, Elasticsearch
+from elasticsearch import ApiError, AsyncElasticsearch, Elasticsearch, TransportError
 
 from config import ElasticsearchSettings
 
@@ -35,10 +36,6 @@ def make_async_client(settings: ElasticsearchSettings) -> AsyncElasticsearch:
 
 def wait_until_reachable(client: Elasticsearch, timeout_s: float) -> None:
     """Poll cluster health until yellow or green, or raise the last error at the deadline."""
-    import time
-
-    from elasticsearch import ApiError, TransportError
-
     deadline = time.monotonic() + timeout_s
     while True:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -155,8 +156,6 @@ def wait_until_searchable(
     poll_s: float = 0.5,
 ) -> int:
     """Poll until every id is searchable or the deadline passes; return how many are."""
-    import time
-
     deadline = time.monotonic() + timeout_s
     present = 0
     while True:

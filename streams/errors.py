@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 
 class StreamsError(Exception):
     """Root of every error raised by the streams package."""
@@ -23,7 +25,7 @@ class InvalidArticle(StreamsError):
 
     retriable = False
 
-    def __init__(self, message: str, *, stage: str = "validate") -> None:
+    def __init__(self, message: str, *, stage: Literal["decode", "validate"] = "validate") -> None:
         super().__init__(message)
         self.stage = stage
 

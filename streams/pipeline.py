@@ -118,7 +118,7 @@ class Pipeline:
         return app
 
     async def _log_stats(self) -> None:
-        current = repr(self.stats)
+        current = f"{self.stats!r} retries={self.writer.retries}"
         if current != self._last_stats:
             self._last_stats = current
             log.info(
@@ -193,9 +193,7 @@ class Pipeline:
         try:
             raw = RawArticle.from_bytes(message.value)
         except InvalidArticle as exc:
-            await self._dead_letter(
-                message, stage="decode" if exc.stage == "decode" else "validate", exc=exc
-            )
+            await self._dead_letter(message, stage=exc.stage, exc=exc)
             return
         loop = asyncio.get_running_loop()
         try:

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import Literal, cast
 
 import click
 
-from config import (
-    ElasticsearchSettings,
-    EnrichmentSettings,
-    IndexerSettings,
-    KafkaSettings,
-    Settings,
-    TopicSettings,
-    WorkerSettings,
-)
+from config import ElasticsearchSettings, KafkaSettings, Settings, WorkerSettings
 from streams.cli.options import bootstrap_servers_option, default_of, env_option, es_url_option
 
-log = logging.getLogger(__name__)
 LogLevel = Literal["debug", "info", "warning", "error"]
 
 
@@ -74,10 +64,7 @@ def worker(
 
     settings = Settings(
         kafka=KafkaSettings(bootstrap_servers=bootstrap_servers),
-        topics=TopicSettings(),
         elasticsearch=ElasticsearchSettings(url=es_url),
-        indexer=IndexerSettings(),
-        enrichment=EnrichmentSettings(),
         worker=WorkerSettings(
             app_id=app_id,
             web_port=web_port,
