@@ -98,6 +98,13 @@ class EnrichmentSettings(BaseSettings):
     # Beyond this many characters of content the NLP reads no further (the text
     # itself is still indexed whole); bounds the time one hostile article can take.
     max_nlp_chars: int = Field(default=20_000, ge=1000)
+    # "tinstream": the project's own CRF (trained on VLSP 2016, see its model card);
+    # "underthesea": underthesea's stock tagger, for comparison.
+    ner_model: Literal["tinstream", "underthesea"] = "tinstream"
+    # Processes the worker enriches in. 1: a thread beside the event loop. More: a
+    # process pool of that many, each with its own models, so one worker can use
+    # every core (articles of different keys may then finish out of order).
+    processes: int = Field(default=1, ge=1, le=64)
 
 
 class WorkerSettings(BaseSettings):

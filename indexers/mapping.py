@@ -31,6 +31,7 @@ class EntityDoc(InnerDoc):
     text = Keyword()
     type = Keyword()
     count = Integer()
+    aliases = Keyword()
 
 
 class LabelDoc(InnerDoc):
@@ -63,6 +64,8 @@ class ArticleDocument(Document):
     sentiment = Object(LabelDoc)
     category = Object(LabelDoc)
     word_count = Integer()
+    simhash = Keyword(index=False, doc_values=False)
+    duplicate_of = Keyword()
     pipeline_version = Keyword()
 
     class Meta:

@@ -16,9 +16,9 @@ the same document, never duplicated.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +29,8 @@ from elasticsearch import AsyncElasticsearch
 from config import Settings
 from indexers.bulk import BulkItem, BulkWriter
 from streams.deadletter import dead_letter, headers
-from streams.enrichment import Enricher
+from streams.duplicates import NearDuplicates
+from streams.enrichment.runner import EnrichmentRunner
 from streams.errors import InvalidArticle, StreamsError
 from streams.kafka import MAX_MESSAGE_BYTES, faust_broker_options
 from streams.records import EnrichedArticle, RawArticle, Stage
@@ -44,6 +45,7 @@ class PipelineStats:
     enriched: int = 0
     indexed: int = 0
     deleted: int = 0
+    duplicates: int = 0
     dead_lettered: dict[str, int] = field(default_factory=dict)
 
 
@@ -58,18 +60,17 @@ class Pipeline:
 
     Args:
         settings: all settings, read once by the caller.
-        enricher: the enrichment to run on every raw article.
+        enrichment: runs the enrichment of every raw article off the event loop.
         es: the async Elasticsearch client the indexer writes with.
     """
 
-    def __init__(self, settings: Settings, enricher: Enricher, es: AsyncElasticsearch) -> None:
+    def __init__(
+        self, settings: Settings, enrichment: EnrichmentRunner, es: AsyncElasticsearch
+    ) -> None:
         self.settings = settings
         self.stats = PipelineStats()
-        self._enricher = enricher
+        self._enrichment = enrichment
         self._es = es
-        # One thread: the NLP is CPU-bound and not known to be thread-safe; running it
-        # off the event loop keeps heartbeats, commits and the web server responsive.
-        self._nlp = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tinstream-nlp")
         self._batch: list[_Pending] = []
         self._batch_bytes = 0
         self._batch_started = 0.0
@@ -107,7 +108,14 @@ class Pipeline:
         self.raw_topic = app.topic(s.topics.raw, **topic_options)
         self.enriched_topic = app.topic(s.topics.enriched, **topic_options)
         self.dead_letter_topic = app.topic(s.topics.dead_letter, **topic_options)
-        app.agent(self.raw_topic, name="enrich")(self._enrich_agent)
+        self.fingerprints = app.GlobalTable(
+            "near-duplicates", default=None, partitions=s.topics.partitions
+        )
+        self.duplicates = NearDuplicates(self.fingerprints)
+        # As many articles in flight as there are processes to enrich them.
+        app.agent(self.raw_topic, name="enrich", concurrency=s.enrichment.processes)(
+            self._enrich_agent
+        )
         app.agent(self.enriched_topic, name="index")(self._index_agent)
         app.timer(interval=max(0.05, s.indexer.linger_s / 2), name="index-linger")(
             self._flush_if_lingering
@@ -195,9 +203,8 @@ class Pipeline:
         except InvalidArticle as exc:
             await self._dead_letter(message, stage=exc.stage, exc=exc)
             return
-        loop = asyncio.get_running_loop()
         try:
-            enriched = await loop.run_in_executor(self._nlp, self._enricher.enrich, raw)
+            enriched = await self._enrichment.enrich(raw)
         except InvalidArticle as exc:
             await self._dead_letter(message, stage="validate", exc=exc, article_id=raw.id)
             return
@@ -210,6 +217,11 @@ class Pipeline:
             log.exception("enrichment failed unexpectedly for %s", raw.id)
             await self._dead_letter(message, stage="enrich", exc=exc, article_id=raw.id)
             return
+        if enriched.simhash is not None:
+            original = self.duplicates.check(enriched.id, enriched.simhash)
+            if original is not None:
+                enriched = dataclasses.replace(enriched, duplicate_of=original)
+                self.stats.duplicates += 1
         await self.enriched_topic.send(key=enriched.id.encode(), value=enriched.to_bytes())
         self.stats.enriched += 1
 
@@ -280,5 +292,5 @@ class Pipeline:
             log.debug("flushed %d documents", len(batch))
 
     async def close(self) -> None:
-        self._nlp.shutdown(wait=False, cancel_futures=True)
+        self._enrichment.close()
         await self._es.close()

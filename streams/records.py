@@ -177,11 +177,16 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """An entity of an article, its mentions merged and counted."""
+    """An entity of an article, its mentions merged and counted.
+
+    ``aliases`` are the other forms the article used for it: a short form
+    ("Rasmussen" for "Anders Fogh Rasmussen") or an acronym it defined ("NTC").
+    """
 
     text: str
     type: EntityType
     count: int
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +221,10 @@ class EnrichedArticle:
     word_count: int = 0
     sentiment: Label | None = None
     category: Label | None = None
+    # SimHash of the content (16 hex digits); None for a text too short to compare.
+    simhash: str | None = None
+    # The id of an earlier article this one nearly copies (syndication, republication).
+    duplicate_of: str | None = None
     enriched_at: str = ""
     pipeline_version: str = ""
 
@@ -249,7 +258,15 @@ class EnrichedArticle:
                 published_at=data.get("published_at"),
                 tags=strings("tags"),
                 summary=data.get("summary"),
-                entities=tuple(Entity(**e) for e in data.get("entities") or ()),
+                entities=tuple(
+                    Entity(
+                        text=e["text"],
+                        type=e["type"],
+                        count=e["count"],
+                        aliases=tuple(e.get("aliases") or ()),
+                    )
+                    for e in data.get("entities") or ()
+                ),
                 mentions=tuple(Mention(**m) for m in data.get("mentions") or ()),
                 persons=strings("persons"),
                 locations=strings("locations"),
@@ -258,6 +275,8 @@ class EnrichedArticle:
                 word_count=int(data.get("word_count") or 0),
                 sentiment=labels(data.get("sentiment")),
                 category=labels(data.get("category")),
+                simhash=data.get("simhash"),
+                duplicate_of=data.get("duplicate_of"),
                 enriched_at=data.get("enriched_at", ""),
                 pipeline_version=data.get("pipeline_version", ""),
             )

@@ -9,7 +9,7 @@ from typing import IO
 import click
 
 from config import EnrichmentSettings
-from streams.enrichment import Enricher, UndertheseaAnalyzer
+from streams.enrichment import Enricher
 from streams.errors import StreamsError
 from streams.records import RawArticle
 
@@ -21,7 +21,7 @@ def enrich(infile: IO[str], outfile: IO[str]) -> None:
     """Read raw articles as JSON Lines from INFILE (stdin) and write one enriched article
     per line to OUTFILE (stdout), in input order. Invalid lines are reported on stderr
     with their line numbers and skipped; the exit status is 1 if any line was invalid."""
-    enricher = Enricher(UndertheseaAnalyzer(), EnrichmentSettings())
+    enricher = Enricher.with_models(EnrichmentSettings())
     invalid = 0
     for lineno, line in enumerate(infile, start=1):
         if not line.strip():

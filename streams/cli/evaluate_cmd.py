@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from streams.cli.options import json_flag, print_json
+from streams.cli.options import env_option, json_flag, print_json
 
 
 @click.group()
@@ -17,18 +17,41 @@ def evaluate() -> None:
 
 @evaluate.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@env_option(
+    "--model",
+    "model",
+    envvar="TINSTREAM_ENRICH_NER_MODEL",
+    type=click.Choice(["tinstream", "underthesea"]),
+    default="tinstream",
+    help="tinstream's own CRF or underthesea's stock tagger",
+)
+@env_option(
+    "--model-dir",
+    envvar="TINSTREAM_NER_MODEL_DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="a tinstream NER model other than the packaged one",
+)
 @json_flag
-def ner(gold: Path, as_json: bool) -> None:
-    """Entity-level scores of the NER on GOLD (CoNLL: word, POS, chunk, NER), from raw text."""
+def ner(gold: Path, model: str, model_dir: Path | None, as_json: bool) -> None:
+    """Entity-level scores of the NER on GOLD (CoNLL: word, POS, chunk, NER), from raw text,
+    one document (``# doc``) at a time."""
     from streams.enrichment import UndertheseaAnalyzer
+    from streams.enrichment.analysis import Analyzer
     from streams.enrichment.evaluation import evaluate as run_evaluation
     from streams.enrichment.evaluation import read_conll
+    from streams.enrichment.ner.model import DEFAULT_MODEL_DIR, CrfAnalyzer
 
-    sentences = list(read_conll(gold))
+    documents = list(read_conll(gold))
+    analyzer: Analyzer = (
+        CrfAnalyzer(model_dir or DEFAULT_MODEL_DIR)
+        if model == "tinstream"
+        else UndertheseaAnalyzer()
+    )
     with click.progressbar(
-        length=len(sentences), label="evaluating", file=sys.stderr, show_pos=True
+        length=sum(len(d) for d in documents), label="evaluating", file=sys.stderr, show_pos=True
     ) as bar:
-        scores = run_evaluation(UndertheseaAnalyzer(), sentences, on_sentence=lambda: bar.update(1))
+        scores = run_evaluation(analyzer, documents, on_sentence=lambda: bar.update(1))
     if as_json:
         print_json(scores.to_dict())
         return

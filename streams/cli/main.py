@@ -12,6 +12,7 @@ from streams.cli.options import setup_logging
 from streams.cli.publish_cmd import publish
 from streams.cli.search_cmd import search
 from streams.cli.stack_cmd import stack
+from streams.cli.train_cmd import train
 from streams.cli.worker_cmd import worker
 
 
@@ -38,6 +39,7 @@ cli.add_command(enrich)
 cli.add_command(search)
 cli.add_command(demo)
 cli.add_command(evaluate)
+cli.add_command(train)
 
 
 def main() -> None:

@@ -8,7 +8,13 @@ from typing import Literal, cast
 
 import click
 
-from config import ElasticsearchSettings, KafkaSettings, Settings, WorkerSettings
+from config import (
+    ElasticsearchSettings,
+    EnrichmentSettings,
+    KafkaSettings,
+    Settings,
+    WorkerSettings,
+)
 from streams.cli.options import bootstrap_servers_option, default_of, env_option, es_url_option
 
 LogLevel = Literal["debug", "info", "warning", "error"]
@@ -45,8 +51,21 @@ LogLevel = Literal["debug", "info", "warning", "error"]
     default=default_of(WorkerSettings, "log_level"),
     help="Worker log level.",
 )
+@env_option(
+    "--processes",
+    envvar="TINSTREAM_ENRICH_PROCESSES",
+    type=click.IntRange(1, 64),
+    default=default_of(EnrichmentSettings, "processes"),
+    help="Processes to enrich in (more than 1: a process pool, one core each).",
+)
 def worker(
-    bootstrap_servers: str, es_url: str, app_id: str, web_port: int, data_dir: Path, log_level: str
+    bootstrap_servers: str,
+    es_url: str,
+    app_id: str,
+    web_port: int,
+    data_dir: Path,
+    log_level: str,
+    processes: int,
 ) -> None:
     """Run the pipeline: enrich raw articles and index them into Elasticsearch.
 
@@ -57,7 +76,8 @@ def worker(
     from indexers.client import make_async_client, make_client, wait_until_reachable
     from indexers.errors import IndexerError
     from indexers.setup import ensure_index
-    from streams.enrichment import Enricher, UndertheseaAnalyzer
+    from streams.enrichment import Enricher
+    from streams.enrichment.runner import EnrichmentRunner, ProcessRunner, ThreadRunner
     from streams.errors import StreamsError
     from streams.kafka import ensure_topics
     from streams.pipeline import Pipeline
@@ -65,6 +85,7 @@ def worker(
     settings = Settings(
         kafka=KafkaSettings(bootstrap_servers=bootstrap_servers),
         elasticsearch=ElasticsearchSettings(url=es_url),
+        enrichment=EnrichmentSettings(processes=processes),
         worker=WorkerSettings(
             app_id=app_id,
             web_port=web_port,
@@ -87,12 +108,16 @@ def worker(
         click.echo(f"worker cannot start: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
 
-    analyzer = UndertheseaAnalyzer()
-    # Load the model now so that the first article is not the one that waits for it.
-    analyzer.analyze("Hà Nội")
+    enrichment: EnrichmentRunner
+    if settings.enrichment.processes > 1:
+        enrichment = ProcessRunner(settings.enrichment, settings.enrichment.processes)
+    else:
+        enricher = Enricher.with_models(settings.enrichment)
+        enricher.warm_up()
+        enrichment = ThreadRunner(enricher)
     pipeline = Pipeline(
         settings,
-        Enricher(analyzer, settings.enrichment),
+        enrichment,
         make_async_client(settings.elasticsearch),
     )
     settings.worker.data_dir.mkdir(parents=True, exist_ok=True)

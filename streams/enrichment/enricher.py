@@ -8,15 +8,24 @@ from datetime import UTC, datetime
 
 from config import EnrichmentSettings
 from streams import PIPELINE_VERSION
-from streams.enrichment.analysis import Analyzer, Token
+from streams.enrichment.analysis import Analyzer, Token, UndertheseaAnalyzer
+from streams.enrichment.classifiers import SentimentScorer, TopicClassifier
 from streams.enrichment.entities import mentions_from_tokens, merge_entities
-from streams.enrichment.keywords import extract_keywords
+from streams.enrichment.keywords import KeywordExtractor
 from streams.enrichment.language import VIETNAMESE, detect_language
+from streams.enrichment.ner.model import CrfAnalyzer
+from streams.enrichment.simhash import simhash
 from streams.enrichment.text import clean_text, word_count
 from streams.errors import EnrichmentError, InvalidArticle
 from streams.records import EnrichedArticle, Label, RawArticle, sequence_of_strings
 
 log = logging.getLogger(__name__)
+
+
+def _fingerprint(content: str) -> str | None:
+    # The content only: a republished story often gets a new headline.
+    value = simhash(content)
+    return None if value is None else f"{value:016x}"
 
 
 def _now() -> datetime:
@@ -27,8 +36,11 @@ class Enricher:
     """Turns a raw article into the document readers search.
 
     Args:
-        analyzer: the NLP (segmentation, POS, entity tags); loaded lazily by it.
+        analyzer: the entity tagger; loaded lazily by it.
         settings: limits and sizes.
+        topics: the topic classifier, used when the publisher gave no category.
+        sentiment: the tone of the article.
+        keywords: TF-IDF keyword extraction.
         clock: injectable for tests.
     """
 
@@ -36,11 +48,38 @@ class Enricher:
         self,
         analyzer: Analyzer,
         settings: EnrichmentSettings,
+        *,
+        topics: TopicClassifier | None = None,
+        sentiment: SentimentScorer | None = None,
+        keywords: KeywordExtractor | None = None,
         clock: Callable[[], datetime] = _now,
     ) -> None:
         self._analyzer = analyzer
         self._settings = settings
+        self._topics = topics
+        self._sentiment = sentiment
+        self._keywords = keywords
         self._clock = clock
+
+    @classmethod
+    def with_models(cls, settings: EnrichmentSettings) -> Enricher:
+        """The enricher with tinstream's own models (each loads on first use)."""
+        analyzer: Analyzer = (
+            CrfAnalyzer() if settings.ner_model == "tinstream" else UndertheseaAnalyzer()
+        )
+        return cls(
+            analyzer,
+            settings,
+            topics=TopicClassifier(),
+            sentiment=SentimentScorer(),
+            keywords=KeywordExtractor(),
+        )
+
+    def warm_up(self) -> None:
+        """Loads every model now, so the first article is not the one that waits for them."""
+        self.enrich(
+            RawArticle.from_mapping({"id": "warm-up", "title": "Hà Nội", "content": "Hà Nội."})
+        )
 
     def enrich(self, raw: RawArticle) -> EnrichedArticle:
         title = clean_text(raw.title)
@@ -62,14 +101,29 @@ class Enricher:
         mentions = mentions_from_tokens("title", title, title_tokens) + mentions_from_tokens(
             "content", content, content_tokens
         )
-        entities = merge_entities(mentions)
+        entities = merge_entities(mentions, f"{title}\n{content}")
 
         def names(etype: str) -> tuple[str, ...]:
             return sequence_of_strings([e.text for e in entities if e.type == etype])
 
-        category = (
-            Label(label=raw.category, score=1.0, source="publisher") if raw.category else None
-        )
+        category: Label | None = None
+        sentiment: Label | None = None
+        keywords: list[str] = []
+        if raw.category:
+            category = Label(label=raw.category, score=1.0, source="publisher")
+        if language == VIETNAMESE:
+            nlp_content = content[: self._settings.max_nlp_chars]
+            try:
+                if category is None and self._topics is not None:
+                    category = self._topics.classify(title, nlp_content)
+                if self._sentiment is not None:
+                    sentiment = self._sentiment.score(title, nlp_content)
+                if self._keywords is not None:
+                    keywords = self._keywords.extract(
+                        title, nlp_content, self._settings.max_keywords
+                    )
+            except Exception as exc:
+                raise EnrichmentError(f"NLP failed: {type(exc).__name__}: {exc}") from exc
         return EnrichedArticle(
             id=raw.id,
             title=title,
@@ -86,11 +140,10 @@ class Enricher:
             persons=names("PER"),
             locations=names("LOC"),
             organizations=names("ORG"),
-            keywords=tuple(
-                extract_keywords(title_tokens, content_tokens, self._settings.max_keywords)
-            ),
+            keywords=tuple(keywords),
             word_count=word_count(content),
-            sentiment=None,
+            sentiment=sentiment,
+            simhash=_fingerprint(content),
             category=category,
             enriched_at=self._clock().isoformat(),
             pipeline_version=PIPELINE_VERSION,

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from streams.enrichment.analysis import Token
+from streams.enrichment.ner.gazetteer import GAZETTEERS
 from streams.records import ENTITY_TYPES, Entity, EntityType, Mention
 
 Field = Literal["title", "content"]
 _STRIP = " \t\n.,;:!?\"'“”‘’()[]{}-–—…"
+# A name ending in an initial keeps its full stop: "Nguyễn Văn A.", "ông T."
+_INITIAL = re.compile(r"(?:^|\s)[A-ZĐ]\.$")
 
 
 def mentions_from_tokens(field: Field, text: str, tokens: Sequence[Token]) -> list[Mention]:
@@ -23,7 +27,7 @@ def mentions_from_tokens(field: Field, text: str, tokens: Sequence[Token]) -> li
             etype, start, end = current
             mention = _trimmed(field, text, start, end, etype)
             if mention is not None:
-                out.append(mention)
+                out.extend(_split_titled(mention, text))
 
     for token in tokens:
         prefix, _, label = token.tag.partition("-")
@@ -44,7 +48,7 @@ def mentions_from_tokens(field: Field, text: str, tokens: Sequence[Token]) -> li
 def _trimmed(field: Field, text: str, start: int, end: int, etype: EntityType) -> Mention | None:
     while start < end and text[start] in _STRIP:
         start += 1
-    while end > start and text[end - 1] in _STRIP:
+    while end > start and text[end - 1] in _STRIP and not _INITIAL.search(text[start:end]):
         end -= 1
     surface = text[start:end]
     if not surface or not any(c.isalpha() for c in surface):
@@ -52,13 +56,176 @@ def _trimmed(field: Field, text: str, start: int, end: int, etype: EntityType) -
     return Mention(field=field, start=start, end=end, text=surface, type=etype)
 
 
-def merge_entities(mentions: Iterable[Mention]) -> list[Entity]:
-    """One entity per (type, surface form, case-insensitive), most mentioned first."""
+# Official titles of two words or more ("Bộ trưởng", "Chủ tịch"): an organisation or
+# a place never starts with one. Short ones ("bà", "cô") do: "Bà Rịa", "Cô Tô".
+_OFFICE_TITLES = tuple(
+    sorted((t for t in GAZETTEERS["pertitle"] if " " in t), key=len, reverse=True)
+)
+_SURNAMES = frozenset(GAZETTEERS["surname"])
+_WORD = re.compile(r"\S+")
+
+
+def _split_titled(mention: Mention, text: str) -> list[Mention]:
+    """An organisation or place the tagger ran into a title and a person splits apart.
+
+    "Bộ trưởng Ngoại giao Phạm Bình Minh" tagged as one organisation is the person
+    "Phạm Bình Minh" behind the title "Bộ trưởng" of the ministry "Ngoại giao"; so is
+    "Bộ Thuỷ sản Tạ Quang Ngọc" when "Bộ trưởng" comes just before it.
+    """
+    if mention.type == "PER":
+        return [mention]
+    lowered = mention.text.casefold()
+    inside = next((t for t in _OFFICE_TITLES if lowered.startswith(t.casefold() + " ")), None)
+    before = text[max(0, mention.start - 40) : mention.start].casefold().rstrip()
+    after_title = any(before.endswith(t.casefold()) for t in _OFFICE_TITLES)
+    if inside is None and not after_title:
+        return [mention]
+    words = [
+        (mention.start + m.start(), mention.start + m.end(), m.group())
+        for m in _WORD.finditer(mention.text)
+    ][len(inside.split(" ")) if inside else 0 :]
+    # A full name at the end: a surname and one to three more capitalised syllables.
+    for k in range(max(1 if not inside else 0, len(words) - 4), len(words) - 1):
+        tail = words[k:]
+        if tail[0][2] in _SURNAMES and all(w[0].isupper() and w.isalpha() for _, _, w in tail):
+            start, end = tail[0][0], tail[-1][1]
+            person = Mention(mention.field, start, end, text[start:end], "PER")
+            head = words[:k]
+            if head:
+                organisation = _trimmed(mention.field, text, head[0][0], head[-1][1], mention.type)
+                if organisation is not None:
+                    return [organisation, person]
+            return [person]
+    if inside is None:
+        return [mention]
+    if not words:
+        return []
+    # No person after the title: the organisation or place is what follows it.
+    remainder = _trimmed(mention.field, text, words[0][0], words[-1][1], mention.type)
+    return [remainder] if remainder is not None else []
+
+
+# Titles, roles and kinds of place that precede a name without being part of it.
+_TITLES: dict[str, tuple[str, ...]] = {
+    "PER": tuple(
+        sorted(
+            {t.casefold() for t in GAZETTEERS["pertitle"]}
+            | {"tổng thư ký", "nguyên", "cố", "ngài", "phó", "tân", "đương kim"},
+            key=len,
+            reverse=True,
+        )
+    ),
+    "LOC": tuple(
+        sorted(
+            {t.casefold() for t in GAZETTEERS["loccue"]} - {"hồ", "sông", "núi", "biển", "đảo"},
+            key=len,
+            reverse=True,
+        )
+    ),
+}
+
+
+def name_of(mention: str, etype: EntityType) -> str:
+    """The name in a mention: whitespace collapsed, leading titles and kinds of place
+    ("Tổng Thư ký", "ông", "thủ đô", "thành phố") removed.
+
+    Mentions keep the span the tagger marked (its training data often includes
+    "huyện" or "TP." in a place); entities, which readers facet on, keep the name.
+    """
+    name = " ".join(mention.split())
+    titles = _TITLES.get(etype, ())
+    moved = True
+    while moved:
+        moved = False
+        lowered = name.casefold()
+        for title in titles:
+            rest = name[len(title) :]
+            # Only whole words, and never the whole mention ("Bà Rịa" is a place,
+            # "Hồ" may be a surname): what remains must still start with a capital.
+            if lowered.startswith(title) and rest[:1] == " " and rest[1:2].isupper():
+                name = rest[1:]
+                moved = True
+                break
+    return name
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def merge_entities(mentions: Iterable[Mention], text: str = "") -> list[Entity]:
+    """One entity per name, most mentioned first.
+
+    Titles are not part of a name (:func:`name_of`). Forms of the same name are
+    merged (case-insensitively); a short form is merged into the one longer name of
+    the same type it ends with ("Rasmussen" → "Anders Fogh Rasmussen", "Chính" →
+    "Phạm Minh Chính"); and an acronym the ``text`` defines in brackets after a name
+    ("Hội đồng Dân tộc chuyển tiếp (NTC)") is linked to it.
+    """
     counts: Counter[tuple[EntityType, str]] = Counter()
     surface: dict[tuple[EntityType, str], str] = {}
     for m in mentions:
-        key = (m.type, " ".join(m.text.split()).casefold())
+        name = name_of(m.text, m.type)
+        key = (m.type, _key(name))
         counts[key] += 1
-        surface.setdefault(key, " ".join(m.text.split()))
+        surface.setdefault(key, name)
+    aliases: dict[tuple[EntityType, str], set[str]] = {}
+    for short, full in _short_forms(list(counts)).items():
+        if short in counts and full in counts:
+            counts[full] += counts.pop(short)
+            aliases.setdefault(full, set()).add(surface[short])
+    for acronym, full in _acronyms(text, surface).items():
+        if full not in counts:
+            continue
+        aliases.setdefault(full, set()).add(acronym)
+        # The acronym's own mentions count for the name, whatever type the tagger gave them.
+        for etype in ENTITY_TYPES:
+            short = (etype, acronym.casefold())
+            if short != full and short in counts:
+                counts[full] += counts.pop(short)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], surface[kv[0]]))
-    return [Entity(text=surface[key], type=key[0], count=n) for key, n in ranked]
+    return [
+        Entity(text=surface[key], type=key[0], count=n, aliases=tuple(sorted(aliases.get(key, ()))))
+        for key, n in ranked
+    ]
+
+
+def _short_forms(
+    keys: list[tuple[EntityType, str]],
+) -> dict[tuple[EntityType, str], tuple[EntityType, str]]:
+    out: dict[tuple[EntityType, str], tuple[EntityType, str]] = {}
+    for etype, name in keys:
+        words = name.split(" ")
+        longer = [
+            (t, other)
+            for t, other in keys
+            if t == etype
+            and len(other.split(" ")) > len(words)
+            and (
+                other.split(" ")[-len(words) :] == words
+                # Clubs and companies are also shortened to their first part
+                # ("Manchester" for "Manchester United").
+                or (etype == "ORG" and other.split(" ")[: len(words)] == words)
+            )
+        ]
+        # Ambiguous ("Dũng" with two Dũngs in the article): left alone.
+        if len(longer) == 1:
+            out[(etype, name)] = longer[0]
+    return out
+
+
+_ACRONYM = re.compile(r"\(\s*([A-ZĐ][A-ZĐ0-9&.\-]{1,11})\s*\)")
+
+
+def _acronyms(
+    text: str, surface: dict[tuple[EntityType, str], str]
+) -> dict[str, tuple[EntityType, str]]:
+    """Acronym → the entity whose name comes right before it in brackets."""
+    out: dict[str, tuple[EntityType, str]] = {}
+    for match in _ACRONYM.finditer(text):
+        before = text[: match.start()].rstrip()
+        for key, name in surface.items():
+            if len(name) > len(match.group(1)) and before.endswith(name):
+                out.setdefault(match.group(1), key)
+                break
+    return out

@@ -1,13 +1,16 @@
 """Entity-level evaluation of an analyzer against CoNLL gold data, from raw text.
 
 Each gold sentence is turned back into raw text the way a reader would see it
-(words joined by spaces, ``_`` inside a word becomes a space) and given to the
-analyzer, so segmentation errors count against it. A prediction is right when
+(words joined by spaces, ``_`` inside a word becomes a space), each document
+(``# doc`` lines) into its sentences one per line, and the document's text is
+given to the analyzer, as an article would be; segmentation errors count against
+it. A prediction is right when
 its type and its exact span match a gold entity (PER, LOC, ORG; MISC ignored).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,23 +28,28 @@ class GoldSentence:
     entities: frozenset[Span]
 
 
-def read_conll(path: Path) -> Iterator[GoldSentence]:
-    """Sentences of a CoNLL file (word, POS, chunk, NER; blank line between sentences)."""
+def read_conll(path: Path) -> Iterator[list[GoldSentence]]:
+    """Documents of a CoNLL file (word, POS, chunk, NER; blank line between sentences,
+    ``# doc`` line before each document; a file without them is one document)."""
     words: list[tuple[str, str]] = []
+    document: list[GoldSentence] = []
     with path.open(encoding="utf-8") as handle:
         for raw_line in handle:
             line = raw_line.rstrip("\n")
-            if line.startswith("#"):
-                continue
-            if not line.strip():
+            if line.startswith("#") or not line.strip():
                 if words:
-                    yield _sentence(words)
+                    document.append(_sentence(words))
                     words = []
+                if line.startswith("# doc") and document:
+                    yield document
+                    document = []
                 continue
             columns = line.split("\t")
             words.append((columns[0].replace("_", " "), columns[-1]))
     if words:
-        yield _sentence(words)
+        document.append(_sentence(words))
+    if document:
+        yield document
 
 
 def _sentence(words: list[tuple[str, str]]) -> GoldSentence:
@@ -127,21 +135,38 @@ def predicted_entities(analyzer: Analyzer, text: str) -> frozenset[Span]:
     )
 
 
+def predicted_by_sentence(analyzer: Analyzer, document: list[GoldSentence]) -> list[set[Span]]:
+    """The analyzer's entities in a document, as offsets into each of its sentences."""
+    text = "\n".join(s.text for s in document)
+    starts: list[int] = []
+    offset = 0
+    for sentence in document:
+        starts.append(offset)
+        offset += len(sentence.text) + 1
+    out: list[set[Span]] = [set() for _ in document]
+    for start, end, etype in predicted_entities(analyzer, text):
+        i = bisect_right(starts, start) - 1
+        out[i].add((start - starts[i], end - starts[i], etype))
+    return out
+
+
 def evaluate(
     analyzer: Analyzer,
-    sentences: Iterable[GoldSentence],
+    documents: Iterable[list[GoldSentence]],
     on_sentence: Callable[[], None] = lambda: None,
 ) -> Scores:
     scores = Scores()
-    for sentence in sentences:
-        predicted = predicted_entities(analyzer, sentence.text)
-        for etype in ENTITY_TYPES:
-            gold = {s for s in sentence.entities if s[2] == etype}
-            pred = {s for s in predicted if s[2] == etype}
-            score = scores.by_type[etype]
-            score.tp += len(gold & pred)
-            score.fp += len(pred - gold)
-            score.fn += len(gold - pred)
-        scores.sentences += 1
-        on_sentence()
+    for document in documents:
+        for sentence, predicted in zip(
+            document, predicted_by_sentence(analyzer, document), strict=True
+        ):
+            for etype in ENTITY_TYPES:
+                gold = {s for s in sentence.entities if s[2] == etype}
+                pred = {s for s in predicted if s[2] == etype}
+                score = scores.by_type[etype]
+                score.tp += len(gold & pred)
+                score.fp += len(pred - gold)
+                score.fn += len(gold - pred)
+            scores.sentences += 1
+            on_sentence()
     return scores

@@ -111,9 +111,9 @@ class Run:
             check=False,
         )
 
-    def start_worker(self) -> subprocess.Popen[bytes]:
+    def start_worker(self, **extra_env: str) -> subprocess.Popen[bytes]:
         log = self.tmp / f"worker-{len(self.workers)}.log"
-        env = {**self.env(), "TINSTREAM_WORKER_WEB_PORT": str(_free_port())}
+        env = {**self.env(), "TINSTREAM_WORKER_WEB_PORT": str(_free_port()), **extra_env}
         with log.open("wb") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "streams.cli", "worker"],

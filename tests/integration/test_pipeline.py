@@ -174,3 +174,66 @@ def test_a_long_article_is_indexed_whole(run: Run, es: Elasticsearch, tmp_path) 
     assert doc["content"] == clean_text(content)
     assert doc["word_count"] == len(content.split())
     assert "Huế" in doc["locations"]
+
+
+def _story(extra: str = "") -> str:
+    # Written for this test: a plain report long enough to fingerprint.
+    return (
+        "Sáng nay, mưa lớn kéo dài nhiều giờ khiến nhiều tuyến phố ở trung tâm thành phố ngập "
+        "sâu, giao thông ùn tắc nghiêm trọng. Người dân phải dắt xe qua những đoạn đường ngập "
+        "nước, nhiều xe máy chết máy giữa đường. Công ty thoát nước cho biết đã huy động hàng "
+        "trăm công nhân và máy bơm để tiêu thoát nước tại các điểm ngập. Theo dự báo của cơ "
+        "quan khí tượng, mưa còn kéo dài đến hết tuần, người dân cần chủ động phòng tránh. "
+        "Nhiều trường học đã cho học sinh nghỉ để đảm bảo an toàn, phụ huynh phải đón con sớm. "
+        "Tại các khu dân cư thấp trũng, nước tràn vào nhà khiến đồ đạc hư hỏng, nhiều gia đình "
+        "phải kê cao tài sản và di chuyển người già, trẻ nhỏ đến nơi an toàn. Chính quyền các "
+        "phường đã cử lực lượng trực tại những điểm ngập sâu, cắm biển cảnh báo và hướng dẫn "
+        "người đi đường tránh những tuyến phố nguy hiểm. Các chuyên gia cho rằng hệ thống thoát "
+        "nước của thành phố đã quá tải so với tốc độ đô thị hóa, cần được đầu tư nâng cấp đồng "
+        f"bộ trong thời gian tới để hạn chế tình trạng ngập úng mỗi khi mưa lớn.{extra}"
+    )
+
+
+OTHER_STORY = (
+    "Đội tuyển bóng đá quốc gia đã có buổi tập đầu tiên chuẩn bị cho vòng loại giải châu lục. "
+    "Huấn luyện viên trưởng cho biết toàn đội đang có tinh thần tốt, các cầu thủ trẻ được trao "
+    "nhiều cơ hội hơn. Trận đấu đầu tiên sẽ diễn ra trên sân nhà vào cuối tháng, ban tổ chức dự "
+    "kiến bán hết vé trong vài ngày tới, người hâm mộ rất háo hức chờ đợi đội nhà ra sân."
+)
+
+
+def _publish(run: Run, *articles: dict[str, object]) -> None:
+    lines = "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles)
+    result = run.cli("publish", "-", input=lines)
+    assert result.returncode == 0, result.stderr
+
+
+def test_near_duplicates_point_at_the_original_across_restarts(run: Run, es: Elasticsearch) -> None:
+    # Two enrichment processes: the process pool is what runs here.
+    worker = run.start_worker(TINSTREAM_ENRICH_PROCESSES="2")
+    _publish(run, {"id": "orig", "title": "Mưa lớn gây ngập", "content": _story()})
+    run.wait_indexed(es, ["orig"])
+    _publish(
+        run,
+        {"id": "copy", "title": "Ngập sâu sau mưa", "content": _story(" Theo báo địa phương.")},
+        {"id": "other", "title": "Tin thể thao", "content": OTHER_STORY},
+    )
+    run.wait_indexed(es, ["copy", "other"])
+    docs = {
+        d["_id"]: d["_source"]
+        for d in es.mget(index=run.alias, ids=["orig", "copy", "other"])["docs"]
+    }
+    assert docs["orig"].get("duplicate_of") is None
+    assert docs["copy"]["duplicate_of"] == "orig"
+    assert docs["other"].get("duplicate_of") is None
+    assert docs["orig"]["sentiment"]["label"] in {"negative", "neutral"}
+    assert docs["orig"]["category"]["source"] == "model"
+
+    # The fingerprints live in a Faust table: a new worker knows the original.
+    worker.terminate()
+    assert worker.wait(timeout=60) == 0
+    run.start_worker()
+    _publish(run, {"id": "late", "title": "Mưa ngập phố", "content": _story(" Cập nhật.")})
+    run.wait_indexed(es, ["late"])
+    late = es.get(index=run.alias, id="late")["_source"]
+    assert late["duplicate_of"] == "orig"

@@ -53,7 +53,7 @@ def test_enrich_contract_order_and_invalid_lines() -> None:
         assert first[m["field"]][m["start"] : m["end"]] == m["text"]
         assert m["type"] in ("PER", "LOC", "ORG")
     for e in first["entities"]:
-        assert set(e) == {"text", "type", "count"}
+        assert set(e) == {"text", "type", "count", "aliases"}
     assert "line 2: invalid JSON" in result.stderr
     assert "line 3: missing required field 'content'" in result.stderr
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from streams.enrichment.analysis import Token, UndertheseaAnalyzer, _align
-from streams.enrichment.entities import mentions_from_tokens, merge_entities
-from streams.enrichment.keywords import extract_keywords
+from streams.enrichment.entities import _trimmed, mentions_from_tokens, merge_entities, name_of
+from streams.enrichment.keywords import KeywordExtractor
 from streams.records import Mention
 
 
@@ -88,15 +88,115 @@ def test_merge_counts_case_insensitively_most_frequent_first() -> None:
     assert [(e.text, e.type, e.count) for e in entities] == [("Huế", "LOC", 2), ("An", "PER", 1)]
 
 
-def test_keywords_prefer_title_nouns_and_drop_stop_words() -> None:
-    title = [_tok("Đà Nẵng", 0, "B-LOC"), _tok("cảng", 8, "O", "N")]
-    content = [
-        _tok("cảng", 0, "O", "N"),
-        _tok("người", 5, "O", "N"),
-        _tok("ngày", 11, "O", "N"),
-        _tok("2026", 16, "O", "M"),
-        _tok("vốn", 21, "O", "N"),
-        _tok("chạy", 25, "O", "V"),
+def _mention(text: str, source: str, etype: str, field: str = "content") -> Mention:
+    start = source.index(text)
+    m = _trimmed(field, source, start, start + len(text), etype)  # type: ignore[arg-type]
+    assert m is not None
+    return m
+
+
+def test_titles_and_kinds_of_place_are_not_part_of_a_name() -> None:
+    assert name_of("Tổng Thư ký Ban Kim Lân", "PER") == "Ban Kim Lân"
+    assert name_of("ông  Trần Văn Bình", "PER") == "Trần Văn Bình"
+    assert name_of("thủ đô Viêng Chăn", "LOC") == "Viêng Chăn"
+    assert name_of("thành phố Hà Nội", "LOC") == "Hà Nội"
+    # "Bà Rịa" is a place, not "bà" + a name: what follows a title must be a name.
+    assert name_of("tỉnh Bà Rịa", "LOC") == "Bà Rịa"
+    assert name_of("Bà Rịa", "LOC") == "Bà Rịa"
+    assert name_of("ông", "PER") == "ông"
+    # Organisations keep their words: "Thành phố" is part of "Ủy ban nhân dân Thành phố".
+    assert name_of("Ủy ban nhân dân Thành phố", "ORG") == "Ủy ban nhân dân Thành phố"
+    # Mentions keep the tagged span (the gold data tags "huyện X" as a place);
+    # the entities readers facet on keep the name.
+    text = "Lũ ở thành phố Hà Nội và thủ đô Viêng Chăn."
+    mentions = [
+        _mention("thành phố Hà Nội", text, "LOC"),
+        _mention("thủ đô Viêng Chăn", text, "LOC"),
     ]
-    assert extract_keywords(title, content, limit=3) == ["cảng", "Đà Nẵng", "vốn"]
-    assert extract_keywords(title, content, limit=0) == []
+    assert mentions[0].text == "thành phố Hà Nội"
+    assert {e.text for e in merge_entities(mentions, text)} == {"Hà Nội", "Viêng Chăn"}
+
+
+def test_a_title_and_person_run_into_an_organisation_are_split_apart() -> None:
+    text = "Bộ trưởng Ngoại giao Phạm Bình Minh và Giám đốc Sở Y tế đã họp."
+    start = text.index("Bộ trưởng")
+    tokens = [
+        Token(start, start + len("Bộ trưởng Ngoại giao Phạm Bình Minh"), "x", "X", "B-ORG"),
+        Token(text.index("Giám đốc"), text.index(" đã"), "x", "X", "B-ORG"),
+    ]
+    mentions = mentions_from_tokens("content", text, tokens)
+    assert [(m.text, m.type) for m in mentions] == [
+        ("Ngoại giao", "ORG"),
+        ("Phạm Bình Minh", "PER"),
+        ("Sở Y tế", "ORG"),
+    ]
+    assert all(text[m.start : m.end] == m.text for m in mentions)
+    # The title just before the organisation counts too.
+    text = "Bộ trưởng Bộ Thuỷ sản Tạ Quang Ngọc phát biểu."
+    start = text.index("Bộ Thuỷ")
+    tagged = [Token(start, text.index(" phát"), "x", "X", "B-ORG")]
+    assert [(m.text, m.type) for m in mentions_from_tokens("content", text, tagged)] == [
+        ("Bộ Thuỷ sản", "ORG"),
+        ("Tạ Quang Ngọc", "PER"),
+    ]
+    # An organisation named after a person, with no title before it, stays whole.
+    school = "Trường Lê Hồng Phong"
+    (whole,) = mentions_from_tokens("content", school, [Token(0, len(school), "x", "X", "B-ORG")])
+    assert (whole.text, whole.type) == (school, "ORG")
+
+
+def test_short_forms_merge_into_the_one_full_name() -> None:
+    text = "Ông Anders Fogh Rasmussen nói. Rasmussen cười. Chị Lê Thị Hoa và anh Phạm Văn Hoa."
+    mentions = [
+        _mention("Anders Fogh Rasmussen", text, "PER"),
+        Mention("content", 31, 40, "Rasmussen", "PER"),
+        _mention("Lê Thị Hoa", text, "PER"),
+        _mention("Phạm Văn Hoa", text, "PER"),
+        Mention("title", 0, 3, "Hoa", "PER"),
+    ]
+    entities = {e.text: e for e in merge_entities(mentions, text)}
+    assert entities["Anders Fogh Rasmussen"].count == 2
+    assert entities["Anders Fogh Rasmussen"].aliases == ("Rasmussen",)
+    # Two full names end in "Hoa": the short form is ambiguous and stays apart.
+    assert entities["Hoa"].count == 1
+    assert entities["Lê Thị Hoa"].aliases == ()
+
+
+def test_an_acronym_defined_in_brackets_links_to_its_expansion() -> None:
+    text = "Hội đồng Dân tộc chuyển tiếp (NTC) họp. NTC cho biết sẽ họp tiếp. Ở đây (OK) thôi."
+    mentions = [
+        _mention("Hội đồng Dân tộc chuyển tiếp", text, "ORG"),
+        Mention("content", 41, 44, "NTC", "PER"),  # a tagger's wrong type
+    ]
+    (entity,) = merge_entities(mentions, text)
+    assert (entity.text, entity.type, entity.count, entity.aliases) == (
+        "Hội đồng Dân tộc chuyển tiếp",
+        "ORG",
+        2,
+        ("NTC",),
+    )
+
+
+def test_a_name_ending_in_an_initial_keeps_its_full_stop() -> None:
+    text = "Anh Nguyễn Văn T. kể lại."
+    assert _mention("Nguyễn Văn T.", text, "PER").text == "Nguyễn Văn T."
+
+
+def test_keywords_are_cohesive_phrases_ranked_by_tf_idf() -> None:
+    frequencies = {
+        "docs": 1000,
+        "df": {
+            "giá": 300, "vàng": 200, "giá vàng": 100,
+            "thị": 500, "trường": 500, "thị trường": 400,
+            "tăng": 400, "mạnh": 300, "tăng mạnh": 50,
+            "vàng tăng": 8,  # next to each other by chance: not cohesive
+            "hà": 100, "nội": 100, "hà nội": 90,
+        },
+    }  # fmt: skip
+    extractor = KeywordExtractor(frequencies=frequencies)
+    title = "Giá vàng tăng mạnh"
+    content = "Giá vàng ở Hà Nội tăng mạnh. Thị trường sôi động, giá vàng lập đỉnh tại Hà Nội."
+    keywords = extractor.extract(title, content, limit=3)
+    assert keywords == ["giá vàng", "tăng mạnh", "Hà Nội"]
+    assert "vàng tăng" not in extractor.extract(title, content, limit=10)
+    assert extractor.extract(title, content, limit=0) == []

@@ -36,7 +36,7 @@ def gold(tmp_path: Path) -> Path:
 
 
 def test_read_conll_rebuilds_text_and_spans(gold: Path) -> None:
-    first, second = read_conll(gold)
+    ((first, second),) = read_conll(gold)
     assert first.text == "Ông Trần Văn Bình đến Bộ Y tế ở Hà Nội ."
     assert {(first.text[s:e], t) for s, e, t in first.entities} == {
         ("Trần Văn Bình", "PER"),

@@ -1,0 +1,1 @@
+"""tinstream's own Vietnamese named-entity recogniser: a syllable CRF with gazetteers."""

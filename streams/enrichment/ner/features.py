@@ -1,0 +1,233 @@
+"""CRF features of a syllable in its sentence.
+
+Each syllable is described by what it is (lower-cased form, shape), its
+neighbours two either side, the gazetteer spans it falls in, and how often the
+syllable is written with a capital inside a sentence in ordinary news (learned
+from unlabelled text, so names the labelled data never saw still look like names).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from streams.enrichment.ner.gazetteer import GAZETTEERS
+from streams.enrichment.ner.tokenize import syllables
+
+_WINDOW = (-2, -1, 1, 2)
+
+
+def shape(text: str) -> str:
+    """Character classes with repeats collapsed: "Nguyễn" → "Aa", "COVID-19" → "A-0"."""
+    out: list[str] = []
+    for ch in text:
+        if ch.isupper():
+            c = "A"
+        elif ch.isalpha():
+            c = "a"
+        elif ch.isdigit():
+            c = "0"
+        else:
+            c = ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+class Gazetteer:
+    """Longest-match lookup of phrase lists over a syllable sequence."""
+
+    def __init__(self, lists: Mapping[str, frozenset[str]] = GAZETTEERS) -> None:
+        self._index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for name, phrases in lists.items():
+            for phrase in phrases:
+                parts = tuple(s.text.lower() for s in syllables(phrase))
+                if parts:
+                    self._index.setdefault(parts[0], []).append((parts, name))
+        for entries in self._index.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def tags(self, lowered: Sequence[str]) -> list[list[str]]:
+        """Per syllable, "name:B" / "name:I" for every list whose phrase covers it."""
+        out: list[list[str]] = [[] for _ in lowered]
+        n = len(lowered)
+        for i, first in enumerate(lowered):
+            seen: set[str] = set()
+            for parts, name in self._index.get(first, ()):
+                k = len(parts)
+                if name in seen or i + k > n or tuple(lowered[i : i + k]) != parts:
+                    continue
+                seen.add(name)
+                out[i].append(f"{name}:B")
+                for j in range(i + 1, i + k):
+                    out[j].append(f"{name}:I")
+        return out
+
+
+def _capital_runs(words: Sequence[str]) -> list[tuple[int, int] | None]:
+    """Per syllable, the (first, last) index of the run of capitalised syllables it is in.
+
+    "&" and "-" between capitalised syllables join a run: "Bộ NN & PTNT",
+    "Quỹ Quảng Nam - Đà Nẵng" are one name.
+    """
+    out: list[tuple[int, int] | None] = [None] * len(words)
+    i = 0
+    n = len(words)
+    while i < n:
+        if not words[i][:1].isupper():
+            i += 1
+            continue
+        j = i
+        while True:
+            if j + 1 < n and words[j + 1][:1].isupper():
+                j += 1
+            elif j + 2 < n and words[j + 1] in ("&", "-") and words[j + 2][:1].isupper():
+                j += 2
+            else:
+                break
+        for k in range(i, j + 1):
+            out[k] = (i, j)
+        i = j + 1
+    return out
+
+
+def capital_bucket(ratio: float) -> str:
+    if ratio >= 0.9:
+        return "4"
+    if ratio >= 0.6:
+        return "3"
+    if ratio >= 0.3:
+        return "2"
+    if ratio > 0.05:
+        return "1"
+    return "0"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMemory:
+    """What a first tagging pass found in the whole document.
+
+    A name is often introduced with its title once ("chị Thư", "Công ty Phong Phú")
+    and then used bare; the second pass sees, for each capitalised syllable, the
+    type most often given to it elsewhere in the document.
+    """
+
+    syllable_types: Mapping[str, str]
+    name_types: Mapping[str, str]
+
+    @classmethod
+    def of(cls, tagged: Iterable[tuple[Sequence[str], Sequence[str]]]) -> DocumentMemory:
+        by_syllable: dict[str, Counter[str]] = {}
+        by_name: dict[str, Counter[str]] = {}
+        for words, tags in tagged:
+            for first, last, etype in spans(tags):
+                name = [w.lower() for w in words[first : last + 1] if w[:1].isupper()]
+                for syllable in name:
+                    by_syllable.setdefault(syllable, Counter())[etype] += 1
+                if name:
+                    by_name.setdefault(" ".join(name), Counter())[etype] += 1
+        return cls(
+            {w: c.most_common(1)[0][0] for w, c in by_syllable.items()},
+            {w: c.most_common(1)[0][0] for w, c in by_name.items()},
+        )
+
+
+def spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(first, last, type) of each B-/I- run in a tag sequence."""
+    out: list[tuple[int, int, str]] = []
+    current: list[int | str] | None = None
+    for i, tag in enumerate(tags):
+        prefix, _, label = tag.partition("-")
+        if label and prefix == "I" and current is not None and current[2] == label:
+            current[1] = i
+            continue
+        if current is not None:
+            out.append((int(current[0]), int(current[1]), str(current[2])))
+            current = None
+        if label:
+            current = [i, i, label]
+    if current is not None:
+        out.append((int(current[0]), int(current[1]), str(current[2])))
+    return out
+
+
+class Featurizer:
+    """Turns a sentence of syllables into the CRF's feature strings.
+
+    Args:
+        gazetteer: name lists.
+        capital_ratio: lower-cased syllable → share of its mid-sentence uses
+            written with a capital, from unlabelled news; unknown syllables get "u".
+    """
+
+    def __init__(self, gazetteer: Gazetteer, capital_ratio: Mapping[str, float]) -> None:
+        self._gazetteer = gazetteer
+        self._buckets = {w: capital_bucket(r) for w, r in capital_ratio.items()}
+
+    def features(
+        self, words: Sequence[str], memory: DocumentMemory | None = None
+    ) -> list[list[str]]:
+        """Feature strings per syllable; with ``memory``, also what the rest of the
+        document said about the same names (the second pass)."""
+        n = len(words)
+        lower = [w.lower() for w in words]
+        shapes = [shape(w) for w in words]
+        caps = ["C" if w[:1].isupper() else ("P" if not w[:1].isalnum() else "l") for w in words]
+        ratio = [self._buckets.get(w, "u") for w in lower]
+        gaz = self._gazetteer.tags(lower)
+        runs = _capital_runs(words)
+        out: list[list[str]] = []
+        for i in range(n):
+            f = [
+                "b",
+                "w=" + lower[i],
+                "s=" + shapes[i],
+                "r=" + ratio[i] + caps[i],
+            ]
+            if i == 0:
+                f.append("bos")
+            if i == n - 1:
+                f.append("eos")
+            for d in _WINDOW:
+                j = i + d
+                if 0 <= j < n:
+                    f.append(f"w[{d}]={lower[j]}")
+                    f.append(f"s[{d}]={shapes[j]}")
+                    f.append(f"r[{d}]={ratio[j]}{caps[j]}")
+                    f.extend(f"g[{d}]={g}" for g in gaz[j])
+                else:
+                    f.append(f"w[{d}]=_")
+            prev = lower[i - 1] if i > 0 else "_"
+            nxt = lower[i + 1] if i + 1 < n else "_"
+            f.append(f"w[-1,0]={prev}|{lower[i]}")
+            f.append(f"w[0,1]={lower[i]}|{nxt}")
+            f.append(
+                "c[-1,0,1]="
+                + (caps[i - 1] if i > 0 else "_")
+                + caps[i]
+                + (caps[i + 1] if i + 1 < n else "_")
+            )
+            f.append(f"w[-2,-1]={lower[i - 2] if i > 1 else '_'}|{prev}")
+            f.append(f"w[1,2]={nxt}|{lower[i + 2] if i + 2 < n else '_'}")
+            f.extend("g=" + g for g in gaz[i])
+            run = runs[i]
+            if run is not None:
+                first, last = run
+                # The whole name the syllable belongs to: its head word, the word
+                # before it, and its length decide a type better than one syllable.
+                f.append("rh=" + lower[first])
+                f.append("rp=" + (lower[first - 1] if first > 0 else "_"))
+                f.append("rl=" + str(min(last - first + 1, 5)))
+                f.append("ri=" + ("B" if i == first else "I"))
+                f.append("rt=" + lower[last])
+                f.append("rn=" + (lower[last + 1] if last + 1 < n else "_"))
+                if memory is not None:
+                    seen = memory.syllable_types.get(lower[i])
+                    if seen is not None:
+                        f.append("d=" + seen)
+                    whole = memory.name_types.get(" ".join(lower[first : last + 1]))
+                    if whole is not None:
+                        f.append("dn=" + whole)
+            out.append(f)
+        return out

@@ -1,0 +1,120 @@
+"""The trained NER model behind the Analyzer interface: two CRF passes over a document.
+
+The first pass tags each sentence from local features; the second tags it again
+knowing what the first found in the whole document, so a name introduced once
+with its title is recognised when it recurs bare.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from streams.enrichment.analysis import Token
+from streams.enrichment.ner.features import DocumentMemory, Featurizer, Gazetteer
+from streams.enrichment.ner.gazetteer import GAZETTEERS
+from streams.enrichment.ner.tokenize import sentences, syllables
+from streams.enrichment.text import mask_overlong
+
+log = logging.getLogger(__name__)
+
+FIRST_PASS_FILE = "first-pass.crfsuite"
+SECOND_PASS_FILE = "second-pass.crfsuite"
+CAPITALS_FILE = "capitals.json"
+CARD_FILE = "MODEL_CARD.md"
+DEFAULT_MODEL_DIR = Path(__file__).parents[1] / "models" / "ner"
+
+
+@dataclass(frozen=True, slots=True)
+class NerModel:
+    featurizer: Featurizer
+    first: Any  # underthesea_core.CRFTagger
+    second: Any
+    lists: KnownNames
+
+    @classmethod
+    def load(cls, directory: Path) -> NerModel:
+        from underthesea_core import CRFTagger
+
+        taggers = []
+        for name in (FIRST_PASS_FILE, SECOND_PASS_FILE):
+            tagger = CRFTagger()
+            tagger.load(str(directory / name))
+            taggers.append(tagger)
+        ratios = json.loads((directory / CAPITALS_FILE).read_text(encoding="utf-8"))
+        return cls(Featurizer(Gazetteer(), ratios), taggers[0], taggers[1], KnownNames())
+
+    def tag_document(self, document: list[list[str]]) -> list[list[str]]:
+        """BIO tags for each sentence (a list of syllables) of one document."""
+        first = [list(self.first.tag(self.featurizer.features(words))) for words in document]
+        memory = DocumentMemory.of(zip(document, first, strict=True))
+        return [
+            self.lists.fill(words, list(self.second.tag(self.featurizer.features(words, memory))))
+            for words in document
+        ]
+
+
+class KnownNames:
+    """Unambiguous names from the gazetteers, tagged where the CRF left them untagged.
+
+    The labelled data is news from one period; it never mentions many institutions
+    and places readers search for ("NATO" does not occur in it). Only exact,
+    case-sensitive matches that cannot be common words are used: acronyms of three
+    letters or more and names of two syllables or more.
+    """
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[tuple[list[str], str]]] = {}
+        for list_name, etype in (("org", "ORG"), ("loc", "LOC"), ("vnloc", "LOC")):
+            for phrase in GAZETTEERS[list_name]:
+                words = [s.text for s in syllables(phrase)]
+                acronym = len(words) == 1 and len(phrase) >= 3 and phrase.isupper()
+                if acronym or len(words) >= 2:
+                    self._by_first.setdefault(words[0], []).append((words, etype))
+        for entries in self._by_first.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def fill(self, words: list[str], tags: list[str]) -> list[str]:
+        i = 0
+        while i < len(words):
+            for phrase, etype in self._by_first.get(words[i], ()):
+                end = i + len(phrase)
+                if words[i:end] == phrase and all(t == "O" for t in tags[i:end]):
+                    tags[i:end] = [f"B-{etype}"] + [f"I-{etype}"] * (len(phrase) - 1)
+                    i = end - 1
+                    break
+            i += 1
+        return tags
+
+
+class CrfAnalyzer:
+    """tinstream's own tagger over syllables; part of speech is not predicted ("X").
+
+    The model loads on first use, so building an analyzer costs nothing.
+    """
+
+    def __init__(self, model_dir: Path = DEFAULT_MODEL_DIR, model: NerModel | None = None) -> None:
+        self._dir = model_dir
+        self._model = model
+        self._lock = threading.Lock()
+
+    def _load(self) -> NerModel:
+        with self._lock:
+            if self._model is None:
+                log.info("loading NER model from %s", self._dir)
+                self._model = NerModel.load(self._dir)
+            return self._model
+
+    def analyze(self, text: str) -> list[Token]:
+        model = self._load()
+        split = sentences(mask_overlong(text))
+        tagged = model.tag_document([[s.text for s in sentence] for sentence in split])
+        return [
+            Token(s.start, s.end, s.text, "X", tag)
+            for sentence, tags in zip(split, tagged, strict=True)
+            for s, tag in zip(sentence, tags, strict=True)
+        ]

@@ -1,0 +1,120 @@
+"""Syllable tokenisation, CRF features, gazetteers, document memory and training data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streams.enrichment.ner.capitals import capital_ratios
+from streams.enrichment.ner.corpus import read_documents
+from streams.enrichment.ner.features import (
+    DocumentMemory,
+    Featurizer,
+    Gazetteer,
+    shape,
+    spans,
+)
+from streams.enrichment.ner.tokenize import MAX_SENTENCE_SYLLABLES, sentences, syllables
+
+
+def test_syllables_keep_offsets_initials_and_compounds() -> None:
+    text = "Ông Kenneth J. Herrmann đến TP. HCM, TP.HCM và Q. 1 lúc 3.5 giờ vì COVID-19."
+    tokens = syllables(text)
+    assert [t.text for t in tokens] == [
+        "Ông", "Kenneth", "J.", "Herrmann", "đến", "TP.", "HCM", ",", "TP.HCM", "và", "Q.",
+        "1", "lúc", "3.5", "giờ", "vì", "COVID-19", ".",
+    ]  # fmt: skip
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+
+
+def test_sentences_split_at_full_stops_and_lines_but_not_initials() -> None:
+    text = "Ông Nguyễn Văn A. đến Hà Nội. Bà B ở lại\nDòng mới"
+    assert [[t.text for t in s] for s in sentences(text)] == [
+        ["Ông", "Nguyễn", "Văn", "A.", "đến", "Hà", "Nội", "."],
+        ["Bà", "B", "ở", "lại"],
+        ["Dòng", "mới"],
+    ]
+
+
+def test_a_sentence_without_full_stop_is_capped() -> None:
+    text = " ".join(["chữ"] * (MAX_SENTENCE_SYLLABLES * 2 + 5))
+    assert [len(s) for s in sentences(text)] == [
+        MAX_SENTENCE_SYLLABLES,
+        MAX_SENTENCE_SYLLABLES,
+        5,
+    ]
+
+
+def test_shape_collapses_character_classes() -> None:
+    assert shape("Nguyễn") == "Aa"
+    assert shape("COVID-19") == "A-0"
+    assert shape("iPhone") == "aAa"
+
+
+def test_gazetteer_marks_longest_phrases() -> None:
+    words = ["thành", "phố", "Hồ", "Chí", "Minh", "và", "Bộ", "Y", "tế"]
+    tags = Gazetteer().tags([w.lower() for w in words])
+    assert "loccue:B" in tags[0] and "loccue:I" in tags[1]
+    assert "surname:B" in tags[2]
+    assert "org:B" in tags[6] and "org:I" in tags[8]
+    assert "orghead:B" in tags[6]
+
+
+def test_features_describe_word_context_and_capital_ratio() -> None:
+    featurizer = Featurizer(Gazetteer(), {"nội": 0.95, "hà": 0.5})
+    (f_ong, f_ha, f_noi) = featurizer.features(["ông", "Hà", "Nội"])
+    assert "w=hà" in f_ha and "s=Aa" in f_ha and "r=2C" in f_ha
+    assert "w[-1]=ông" in f_ha and "w[1]=nội" in f_ha
+    assert "r=4C" in f_noi and "eos" in f_noi
+    assert "bos" in f_ong and "r=ul" in f_ong
+    assert "g=vnloc:B" in f_ha and "g=vnloc:I" in f_noi
+    assert "rh=hà" in f_noi and "rl=2" in f_noi
+
+
+def test_document_memory_feeds_the_second_pass() -> None:
+    memory = DocumentMemory.of(
+        [
+            (["chị", "Thư", "đến"], ["O", "B-PER", "O"]),
+            (["Bộ", "Y", "tế"], ["B-ORG", "I-ORG", "I-ORG"]),
+        ]
+    )
+    assert memory.syllable_types == {"thư": "PER", "bộ": "ORG", "y": "ORG"}
+    assert memory.name_types == {"thư": "PER", "bộ y": "ORG"}
+    featurizer = Featurizer(Gazetteer(), {})
+    (f_thu, _) = featurizer.features(["Thư", "cười"], memory)
+    assert "d=PER" in f_thu and "dn=PER" in f_thu
+    assert not any(f.startswith("d=") for f in featurizer.features(["Thư"])[0])
+
+
+def test_spans_of_bio_tags() -> None:
+    tags = ["B-PER", "I-PER", "O", "I-LOC", "B-ORG", "B-ORG", "I-LOC"]
+    assert spans(tags) == [
+        (0, 1, "PER"),
+        (3, 3, "LOC"),
+        (4, 4, "ORG"),
+        (5, 5, "ORG"),
+        (6, 6, "LOC"),
+    ]
+
+
+def test_training_documents_spread_word_tags_over_syllables(tmp_path: Path) -> None:
+    conll = tmp_path / "train.conll"
+    conll.write_text(
+        "# doc 1\nÔng\tN\tB-NP\tO\nTrần_Văn_Bình\tNp\tB-NP\tB-PER\n\n"
+        "Ở\tE\tB-PP\tO\nHà_Nội\tNp\tB-NP\tB-LOC\n\n"
+        "# doc 2\nSony\tNp\tB-NP\tB-ORG\nWalkman\tNp\tB-NP\tB-MISC\n",
+        encoding="utf-8",
+    )
+    first, second = read_documents(conll)
+    assert [(s.words, s.tags) for s in first] == [
+        (["Ông", "Trần", "Văn", "Bình"], ["O", "B-PER", "I-PER", "I-PER"]),
+        (["Ở", "Hà", "Nội"], ["O", "B-LOC", "I-LOC"]),
+    ]
+    assert [(s.words, s.tags) for s in second] == [(["Sony", "Walkman"], ["B-ORG", "B-MISC"])]
+
+
+def test_capital_ratios_ignore_sentence_starts() -> None:
+    texts = ["Hôm nay Hà Nội mưa. Hà Nội lạnh.", "Trời mưa ở Hà Nội. Mưa to quá."]
+    ratios = capital_ratios(texts, min_count=1)
+    assert ratios["hà"] == 1.0  # its sentence-initial use says nothing
+    assert ratios["mưa"] == 0.0
+    assert "hôm" not in ratios
