@@ -106,23 +106,26 @@ def _split_titled(mention: Mention, text: str) -> list[Mention]:
 
 
 # Titles, roles and kinds of place that precede a name without being part of it.
-_TITLES: dict[str, tuple[str, ...]] = {
-    "PER": tuple(
-        sorted(
-            {t.casefold() for t in GAZETTEERS["pertitle"]}
-            | {"tổng thư ký", "nguyên", "cố", "ngài", "phó", "tân", "đương kim"},
-            key=len,
-            reverse=True,
-        )
-    ),
-    "LOC": tuple(
-        sorted(
-            {t.casefold() for t in GAZETTEERS["loccue"]} - {"hồ", "sông", "núi", "biển", "đảo"},
-            key=len,
-            reverse=True,
-        )
-    ),
-}
+# Person titles match in any case ("Ông Nam", "ông Nam"). Kinds of place match only
+# as written in lower case ("cầu Long Biên"), since capitalised they are names
+# ("Cầu Giấy", "Chợ Lớn"), except the administrative ones ("Tỉnh Nghệ An").
+_PERSON_TITLES = tuple(
+    sorted(
+        {t.casefold() for t in GAZETTEERS["pertitle"]}
+        | {"tổng thư ký", "nguyên", "cố", "ngài", "phó", "tân", "đương kim"},
+        key=len,
+        reverse=True,
+    )
+)
+_PLACE_CUES = tuple(
+    sorted(
+        {t for t in GAZETTEERS["loccue"] if t.islower()}
+        | {"Tỉnh", "Thành phố", "TP", "TP.", "Huyện", "Quận", "Xã", "Phường", "Thị xã"}
+        | {"Thị trấn", "Thủ đô", "Bang"},
+        key=len,
+        reverse=True,
+    )
+)
 
 
 def name_of(mention: str, etype: EntityType) -> str:
@@ -133,16 +136,17 @@ def name_of(mention: str, etype: EntityType) -> str:
     "huyện" or "TP." in a place); entities, which readers facet on, keep the name.
     """
     name = " ".join(mention.split())
-    titles = _TITLES.get(etype, ())
+    if etype not in ("PER", "LOC"):
+        return name
     moved = True
     while moved:
         moved = False
-        lowered = name.casefold()
-        for title in titles:
+        head = name.casefold() if etype == "PER" else name
+        for title in _PERSON_TITLES if etype == "PER" else _PLACE_CUES:
             rest = name[len(title) :]
             # Only whole words, and never the whole mention ("Bà Rịa" is a place,
             # "Hồ" may be a surname): what remains must still start with a capital.
-            if lowered.startswith(title) and rest[:1] == " " and rest[1:2].isupper():
+            if head.startswith(title) and rest[:1] == " " and rest[1:2].isupper():
                 name = rest[1:]
                 moved = True
                 break

@@ -104,6 +104,10 @@ def test_titles_and_kinds_of_place_are_not_part_of_a_name() -> None:
     assert name_of("tỉnh Bà Rịa", "LOC") == "Bà Rịa"
     assert name_of("Bà Rịa", "LOC") == "Bà Rịa"
     assert name_of("ông", "PER") == "ông"
+    # Capitalised, a kind of place is part of the name; lower case, it is not.
+    assert name_of("Cầu Giấy", "LOC") == "Cầu Giấy"
+    assert name_of("cầu Long Biên", "LOC") == "Long Biên"
+    assert name_of("Tỉnh Nghệ An", "LOC") == "Nghệ An"
     # Organisations keep their words: "Thành phố" is part of "Ủy ban nhân dân Thành phố".
     assert name_of("Ủy ban nhân dân Thành phố", "ORG") == "Ủy ban nhân dân Thành phố"
     # Mentions keep the tagged span (the gold data tags "huyện X" as a place);
