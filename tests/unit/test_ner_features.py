@@ -118,3 +118,27 @@ def test_capital_ratios_ignore_sentence_starts() -> None:
     assert ratios["hà"] == 1.0  # its sentence-initial use says nothing
     assert ratios["mưa"] == 0.0
     assert "hôm" not in ratios
+
+
+def test_training_writes_a_model_the_analyzer_loads(tmp_path: Path) -> None:
+    from streams.enrichment.ner.model import CrfAnalyzer
+    from streams.enrichment.ner.train import TrainingOptions, train
+
+    sentences = [
+        ("Ông", "O"), ("Trần_Văn_Bình", "B-PER"), ("làm_việc", "O"), ("tại", "O"),
+        ("Bộ_Y_tế", "B-ORG"), ("ở", "O"), ("Hà_Nội", "B-LOC"), (".", "O"),
+    ]  # fmt: skip
+    block = "".join(f"{w}\tX\tX\t{t}\n" for w, t in sentences) + "\n"
+    conll = tmp_path / "train.conll"
+    conll.write_text("".join(f"# doc {n}\n{block}" for n in range(4)), encoding="utf-8")
+    news = tmp_path / "news.jsonl"
+    news.write_text('{"title": "Tin", "content": "Hôm nay ở Hà Nội trời mưa."}\n', "utf-8")
+    out = tmp_path / "model"
+    steps: list[str] = []
+    options = TrainingOptions(folds=2, iterations=30, min_feature_count=1)
+    train(conll, news, out, options, progress=steps.append)
+    assert steps[-1] == "second pass, all documents"
+    text = "Ông Trần Văn Bình làm việc tại Bộ Y tế ở Hà Nội ."
+    tokens = CrfAnalyzer(out).analyze(text)
+    tagged = {(t.text, t.tag) for t in tokens}
+    assert {("Trần", "B-PER"), ("Bộ", "B-ORG"), ("Hà", "B-LOC"), ("Nội", "I-LOC")} <= tagged
