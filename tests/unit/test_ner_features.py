@@ -142,3 +142,19 @@ def test_training_writes_a_model_the_analyzer_loads(tmp_path: Path) -> None:
     tokens = CrfAnalyzer(out).analyze(text)
     tagged = {(t.text, t.tag) for t in tokens}
     assert {("Trần", "B-PER"), ("Bộ", "B-ORG"), ("Hà", "B-LOC"), ("Nội", "I-LOC")} <= tagged
+
+
+def test_an_organisation_takes_in_a_hyphenated_name() -> None:
+    from streams.enrichment.ner.model import join_hyphenated
+
+    words = ["Hội", "Hữu", "nghị", "Việt", "-", "Pháp", "họp", "ở", "Hà", "Nội", "-", "Huế"]
+    tags = ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-LOC", "O", "O", "B-LOC", "I-LOC", "O"]
+    tags.append("B-LOC")
+    assert join_hyphenated(words, list(tags)) == [
+        "B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O",
+        "B-LOC", "I-LOC", "O", "B-LOC",
+    ]  # fmt: skip
+    # A person after the hyphen is a separate entity ("Bộ Y tế - ông ..." reads so too).
+    words = ["Bộ", "Y", "tế", "-", "Nguyễn", "An"]
+    tags = ["B-ORG", "I-ORG", "I-ORG", "O", "B-PER", "I-PER"]
+    assert join_hyphenated(words, list(tags)) == tags

@@ -53,9 +53,42 @@ class NerModel:
         first = [list(self.first.tag(self.featurizer.features(words))) for words in document]
         memory = DocumentMemory.of(zip(document, first, strict=True))
         return [
-            self.lists.fill(words, list(self.second.tag(self.featurizer.features(words, memory))))
+            join_hyphenated(
+                words,
+                self.lists.fill(
+                    words, list(self.second.tag(self.featurizer.features(words, memory)))
+                ),
+            )
             for words in document
         ]
+
+
+def join_hyphenated(words: list[str], tags: list[str]) -> list[str]:
+    """An organisation followed by " - " and a capitalised name takes the name in.
+
+    Binational and twin names are written so ("Hội Hữu nghị Việt - Pháp", "Quỹ
+    Quảng Nam - Đà Nẵng"); the CRF tends to stop at the hyphen and call the rest a
+    place.
+    """
+    i = 0
+    n = len(words)
+    while i < n:
+        if (
+            tags[i].endswith("-ORG")
+            and (i + 1 == n or tags[i + 1] != "I-ORG")
+            and i + 2 < n
+            and words[i + 1] in ("-", "–")
+            and words[i + 2][:1].isupper()
+            and tags[i + 2] in ("O", "B-LOC")
+        ):
+            j = i + 2
+            while j + 1 < n and words[j + 1][:1].isupper() and tags[j + 1] in ("O", "I-LOC"):
+                j += 1
+            for k in range(i + 1, j + 1):
+                tags[k] = "I-ORG"
+            i = j
+        i += 1
+    return tags
 
 
 class KnownNames:
