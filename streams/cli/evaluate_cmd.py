@@ -34,15 +34,17 @@ def evaluate() -> None:
 )
 @json_flag
 def ner(gold: Path, model: str, model_dir: Path | None, as_json: bool) -> None:
-    """Entity-level scores of the NER on GOLD (CoNLL: word, POS, chunk, NER), from raw text,
-    one document (``# doc``) at a time."""
+    """Entity-level scores of the NER on GOLD, from raw text, one document at a time.
+
+    GOLD is CoNLL (.conll: word, POS, chunk, NER; ``# doc`` lines) or text with
+    entities written [TYPE text], a sentence per line, documents apart by a blank line."""
     from streams.enrichment import UndertheseaAnalyzer
     from streams.enrichment.analysis import Analyzer
     from streams.enrichment.evaluation import evaluate as run_evaluation
-    from streams.enrichment.evaluation import read_conll
+    from streams.enrichment.evaluation import read_gold
     from streams.enrichment.ner.model import DEFAULT_MODEL_DIR, CrfAnalyzer
 
-    documents = list(read_conll(gold))
+    documents = list(read_gold(gold))
     analyzer: Analyzer = (
         CrfAnalyzer(model_dir or DEFAULT_MODEL_DIR)
         if model == "tinstream"

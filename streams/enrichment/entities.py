@@ -62,6 +62,10 @@ _OFFICE_TITLES = tuple(
     sorted((t for t in GAZETTEERS["pertitle"] if " " in t), key=len, reverse=True)
 )
 _SURNAMES = frozenset(GAZETTEERS["surname"])
+_KNOWN_NAMES: dict[str, EntityType] = {
+    **{name: "LOC" for name in GAZETTEERS["loc"] | GAZETTEERS["vnloc"]},
+    **{name: "ORG" for name in GAZETTEERS["org"]},
+}
 _WORD = re.compile(r"\S+")
 
 
@@ -96,6 +100,16 @@ def _split_titled(mention: Mention, text: str) -> list[Mention]:
                 if organisation is not None:
                     return [organisation, person]
             return [person]
+    # "Tổng Thư ký Liên Hợp Quốc António Guterres", "Thủ tướng Nhật Bản Kishida Fumio":
+    # a known organisation or country, then the person who holds the title there.
+    for k in range(len(words) - 1, 0, -1):
+        head_text = " ".join(w for _, _, w in words[:k])
+        head_type = _KNOWN_NAMES.get(head_text)
+        tail = words[k:]
+        if head_type and len(tail) <= 4 and all(w[0].isupper() for _, _, w in tail):
+            start, end = tail[0][0], tail[-1][1]
+            known = Mention(mention.field, words[0][0], words[k - 1][1], head_text, head_type)
+            return [known, Mention(mention.field, start, end, text[start:end], "PER")]
     if inside is None:
         return [mention]
     if not words:

@@ -10,6 +10,7 @@ its type and its exact span match a gold entity (PER, LOC, ORG; MISC ignored).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -74,6 +75,47 @@ def _sentence(words: list[tuple[str, str]]) -> GoldSentence:
     if current is not None:
         entities.add((int(current[0]), int(current[1]), str(current[2])))
     return GoldSentence(" ".join(parts), frozenset(entities))
+
+
+_BRACKET = re.compile(r"\[(PER|LOC|ORG|MISC) ([^\]]+)\]")
+
+
+def read_bracketed(path: Path) -> Iterator[list[GoldSentence]]:
+    """Documents of a hand-annotated file: a sentence per line with entities written
+    ``[TYPE text]``, a blank line between documents, ``#`` lines ignored."""
+    document: list[GoldSentence] = []
+    for raw_line in path.read_text(encoding="utf-8").splitlines():
+        line = raw_line.strip()
+        if line.startswith("#"):
+            continue
+        if not line:
+            if document:
+                yield document
+                document = []
+            continue
+        parts: list[str] = []
+        entities: set[Span] = set()
+        offset = 0
+        last = 0
+        for match in _BRACKET.finditer(line):
+            before = line[last : match.start()]
+            parts.append(before)
+            offset += len(before)
+            name = match.group(2)
+            if match.group(1) in ENTITY_TYPES:
+                entities.add((offset, offset + len(name), match.group(1)))
+            parts.append(name)
+            offset += len(name)
+            last = match.end()
+        parts.append(line[last:])
+        document.append(GoldSentence("".join(parts), frozenset(entities)))
+    if document:
+        yield document
+
+
+def read_gold(path: Path) -> Iterator[list[GoldSentence]]:
+    """CoNLL (``.conll``) or bracket-annotated text (any other suffix)."""
+    return read_conll(path) if path.suffix == ".conll" else read_bracketed(path)
 
 
 @dataclass

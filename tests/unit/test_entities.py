@@ -143,6 +143,14 @@ def test_a_title_and_person_run_into_an_organisation_are_split_apart() -> None:
         ("Bộ Thuỷ sản", "ORG"),
         ("Tạ Quang Ngọc", "PER"),
     ]
+    # A known organisation or country, then a foreign name holding the title there.
+    text = "Tổng Thư ký Liên Hợp Quốc António Guterres phát biểu."
+    start = text.index("Liên")
+    tagged = [Token(start, text.index(" phát"), "x", "X", "B-ORG")]
+    assert [(m.text, m.type) for m in mentions_from_tokens("content", text, tagged)] == [
+        ("Liên Hợp Quốc", "ORG"),
+        ("António Guterres", "PER"),
+    ]
     # An organisation named after a person, with no title before it, stays whole.
     school = "Trường Lê Hồng Phong"
     (whole,) = mentions_from_tokens("content", school, [Token(0, len(school), "x", "X", "B-ORG")])

@@ -73,3 +73,32 @@ def test_cli_prints_every_type(gold: Path) -> None:
     assert set(out["by_type"]) == {"PER", "LOC", "ORG"}
     assert out["sentences"] == 2
     assert 0.0 <= out["micro"]["f1"] <= 1.0
+
+
+def test_bracketed_gold_and_the_team_news_set(tmp_path: Path) -> None:
+    from streams.enrichment.evaluation import read_gold
+
+    path = tmp_path / "gold.txt"
+    path.write_text(
+        "# comment\n[PER Trần Văn Bình] đến [ORG Bộ Y tế].\n\nMưa ở [LOC Huế] và [MISC Tết].\n",
+        encoding="utf-8",
+    )
+    first, second = read_gold(path)
+    (sentence,) = first
+    assert sentence.text == "Trần Văn Bình đến Bộ Y tế."
+    assert {(sentence.text[a:b], t) for a, b, t in sentence.entities} == {
+        ("Trần Văn Bình", "PER"),
+        ("Bộ Y tế", "ORG"),
+    }
+    assert {(second[0].text[a:b], t) for a, b, t in second[0].entities} == {("Huế", "LOC")}
+
+
+def test_the_packaged_model_on_news_the_team_annotated() -> None:
+    from streams.enrichment.evaluation import read_gold
+    from streams.enrichment.ner.model import CrfAnalyzer
+
+    gold = Path(__file__).parents[2] / "streams" / "enrichment" / "data" / "news-ner-test.txt"
+    scores = evaluate(CrfAnalyzer(), read_gold(gold))
+    assert scores.micro.tp + scores.micro.fn == 53
+    # Measured 0.827 (model card); a regression below 0.8 fails here.
+    assert scores.micro.f1 >= 0.8
