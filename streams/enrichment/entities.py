@@ -53,7 +53,16 @@ def _trimmed(field: Field, text: str, start: int, end: int, etype: EntityType) -
     surface = text[start:end]
     if not surface or not any(c.isalpha() for c in surface):
         return None
+    if etype == "PER" and _starts_a_title(surface, text[end : end + 30]):
+        # "Tổng" of "Phó Tổng giám đốc" is a piece of a title, not a person.
+        return None
     return Mention(field=field, start=start, end=end, text=surface, type=etype)
+
+
+def _starts_a_title(surface: str, after: str) -> bool:
+    words = f"{surface}{after}".casefold()
+    head = surface.casefold() + " "
+    return any(t.startswith(head) and words.startswith(t) for t in _TITLE_WORDS)
 
 
 # Official titles of two words or more ("Bộ trưởng", "Chủ tịch"): an organisation or
@@ -62,6 +71,7 @@ _OFFICE_TITLES = tuple(
     sorted((t for t in GAZETTEERS["pertitle"] if " " in t), key=len, reverse=True)
 )
 _SURNAMES = frozenset(GAZETTEERS["surname"])
+_TITLE_WORDS = frozenset(t.casefold() for t in GAZETTEERS["pertitle"] if " " in t)
 _KNOWN_NAMES: dict[str, EntityType] = {
     **{name: "LOC" for name in GAZETTEERS["loc"] | GAZETTEERS["vnloc"]},
     **{name: "ORG" for name in GAZETTEERS["org"]},
@@ -232,18 +242,27 @@ def _short_forms(
     return out
 
 
-_ACRONYM = re.compile(r"\(\s*([A-ZĐ][A-ZĐ0-9&.\-]{1,11})\s*\)")
+# One word in brackets: an acronym ("NTC") or a short name ("Vietcombank").
+_SHORT_FORM = re.compile(r"\(\s*([A-ZĐ][\w&.\-]{1,19})\s*\)")
+_PLACES = GAZETTEERS["loc"] | GAZETTEERS["vnloc"]
 
 
 def _acronyms(
     text: str, surface: dict[tuple[EntityType, str], str]
 ) -> dict[str, tuple[EntityType, str]]:
-    """Acronym → the entity whose name comes right before it in brackets."""
+    """Short form → the entity whose name comes right before it in brackets.
+
+    A place in brackets says where, not what else the name is called:
+    "Sở Y tế (TP.HCM)".
+    """
     out: dict[str, tuple[EntityType, str]] = {}
-    for match in _ACRONYM.finditer(text):
+    for match in _SHORT_FORM.finditer(text):
+        short = match.group(1)
+        if short in _PLACES:
+            continue
         before = text[: match.start()].rstrip()
         for key, name in surface.items():
-            if len(name) > len(match.group(1)) and before.endswith(name):
-                out.setdefault(match.group(1), key)
+            if len(name) > len(short) and before.endswith(name):
+                out.setdefault(short, key)
                 break
     return out

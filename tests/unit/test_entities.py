@@ -189,6 +189,31 @@ def test_an_acronym_defined_in_brackets_links_to_its_expansion() -> None:
     )
 
 
+def test_a_short_name_in_brackets_is_an_alias_but_a_place_is_not() -> None:
+    text = "Ngân hàng Ngoại thương (Vietcombank) và Sở Y tế (TP.HCM) họp. Vietcombank nói."
+    mentions = [
+        _mention("Ngân hàng Ngoại thương", text, "ORG"),
+        _mention("Sở Y tế", text, "ORG"),
+        _mention("TP.HCM", text, "LOC"),
+        Mention("content", text.rindex("Vietcombank"), len(text) - 5, "Vietcombank", "ORG"),
+    ]
+    entities = {e.text: e for e in merge_entities(mentions, text)}
+    assert entities["Ngân hàng Ngoại thương"].aliases == ("Vietcombank",)
+    assert entities["Ngân hàng Ngoại thương"].count == 2
+    assert entities["Sở Y tế"].aliases == ()
+    assert "TP.HCM" in entities
+
+
+def test_a_piece_of_a_title_is_not_a_person() -> None:
+    text = "Ông Lê Văn Tám, Phó Tổng giám đốc, cho biết."
+    tokens = [
+        Token(text.index("Lê"), text.index(","), "x", "X", "B-PER"),
+        Token(text.index("Tổng"), text.index("Tổng") + 4, "x", "X", "B-PER"),
+    ]
+    mentions = mentions_from_tokens("content", text, tokens)
+    assert [m.text for m in mentions] == ["Lê Văn Tám"]
+
+
 def test_a_name_ending_in_an_initial_keeps_its_full_stop() -> None:
     text = "Anh Nguyễn Văn T. kể lại."
     assert _mention("Nguyễn Văn T.", text, "PER").text == "Nguyễn Văn T."
