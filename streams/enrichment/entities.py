@@ -53,16 +53,19 @@ def _trimmed(field: Field, text: str, start: int, end: int, etype: EntityType) -
     surface = text[start:end]
     if not surface or not any(c.isalpha() for c in surface):
         return None
-    if etype == "PER" and _starts_a_title(surface, text[end : end + 30]):
-        # "Tổng" of "Phó Tổng giám đốc" is a piece of a title, not a person.
+    if etype == "PER" and _piece_of_a_title(surface, text[end : end + 30]):
+        # "Phó Tổng" of "Phó Tổng giám đốc" is a piece of a title, not a person.
         return None
     return Mention(field=field, start=start, end=end, text=surface, type=etype)
 
 
-def _starts_a_title(surface: str, after: str) -> bool:
-    words = f"{surface}{after}".casefold()
-    head = surface.casefold() + " "
-    return any(t.startswith(head) and words.startswith(t) for t in _TITLE_WORDS)
+def _piece_of_a_title(surface: str, after: str) -> bool:
+    """Whether ``surface`` is title words, its last starting a title that runs on after it."""
+    *first, last = surface.casefold().split()
+    if any(w not in _TITLE_PARTS for w in first):
+        return False
+    running = f"{last}{after.casefold()}"
+    return any(t.startswith(last + " ") and running.startswith(t) for t in _TITLE_WORDS)
 
 
 # Official titles of two words or more ("Bộ trưởng", "Chủ tịch"): an organisation or
@@ -72,6 +75,7 @@ _OFFICE_TITLES = tuple(
 )
 _SURNAMES = frozenset(GAZETTEERS["surname"])
 _TITLE_WORDS = frozenset(t.casefold() for t in GAZETTEERS["pertitle"] if " " in t)
+_TITLE_PARTS = frozenset(w for t in _TITLE_WORDS for w in t.split()) | {"phó", "nguyên", "cố"}
 _KNOWN_NAMES: dict[str, EntityType] = {
     **{name: "LOC" for name in GAZETTEERS["loc"] | GAZETTEERS["vnloc"]},
     **{name: "ORG" for name in GAZETTEERS["org"]},
