@@ -130,8 +130,10 @@ class Pipeline:
         if current != self._last_stats:
             self._last_stats = current
             log.info(
-                "enriched=%d indexed=%d deleted=%d dead_lettered=%s bulk_retries=%d",
+                "enriched=%d near_duplicates=%d indexed=%d deleted=%d dead_lettered=%s "
+                "bulk_retries=%d",
                 self.stats.enriched,
+                self.stats.duplicates,
                 self.stats.indexed,
                 self.stats.deleted,
                 self.stats.dead_lettered,
