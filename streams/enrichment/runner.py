@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 from config import EnrichmentSettings
@@ -70,24 +72,75 @@ def _enrich_in_process(raw: RawArticle) -> Outcome:
         return "error", None, f"{type(exc).__name__}: {exc}", False
 
 
-class ProcessRunner:
-    """A pool of ``processes`` processes, each loading the models once at start."""
+Task = Callable[[RawArticle], Outcome]
 
-    def __init__(self, settings: EnrichmentSettings, processes: int) -> None:
-        # "spawn": a fork of a process running an event loop and client threads is unsafe.
-        self._executor: Executor = ProcessPoolExecutor(
-            processes,
-            multiprocessing.get_context("spawn"),
-            initializer=_start_process,
-            initargs=(settings,),
-        )
+
+class ProcessRunner:
+    """A pool of ``processes`` processes, each loading the models once at start.
+
+    A process that dies (killed, out of memory, a crash in native code) breaks the
+    whole pool and fails every article in flight. The runner then starts a new pool
+    and tries each of those articles once more; an article that breaks the pool
+    twice is reported as an enrichment error, to be dead-lettered, and the stream
+    goes on.
+
+    Args:
+        settings: what each process builds its enricher from.
+        processes: pool size.
+        task, initializer: what runs in the processes (injectable for tests; both
+            must be importable module-level functions).
+    """
+
+    def __init__(
+        self,
+        settings: EnrichmentSettings,
+        processes: int,
+        *,
+        task: Task = _enrich_in_process,
+        initializer: Callable[[EnrichmentSettings], None] = _start_process,
+    ) -> None:
+        self._settings = settings
+        self._processes = processes
+        self._task = task
+        self._initializer = initializer
+        self.restarts = 0
+        self._executor = self._new_pool()
         log.info("enriching in %d processes", processes)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # "spawn": a fork of a process running an event loop and client threads is unsafe.
+        return ProcessPoolExecutor(
+            self._processes,
+            multiprocessing.get_context("spawn"),
+            initializer=self._initializer,
+            initargs=(self._settings,),
+        )
+
+    def _replace(self, broken: Executor) -> None:
+        # Articles in flight fail together; the first to notice replaces the pool.
+        if self._executor is broken:
+            self.restarts += 1
+            log.warning(
+                "an enrichment process died; starting a new pool (restart %d)", self.restarts
+            )
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._new_pool()
 
     async def enrich(self, raw: RawArticle) -> EnrichedArticle:
         loop = asyncio.get_running_loop()
-        status, article, reason, retriable = await loop.run_in_executor(
-            self._executor, _enrich_in_process, raw
-        )
+        for attempt in (1, 2):
+            executor = self._executor
+            try:
+                status, article, reason, retriable = await loop.run_in_executor(
+                    executor, self._task, raw
+                )
+                break
+            except BrokenProcessPool:
+                self._replace(executor)
+                if attempt == 2:
+                    raise EnrichmentError(
+                        "an enrichment process died twice on this article"
+                    ) from None
         if status == "invalid":
             raise InvalidArticle(reason, stage="validate")
         if status == "error" or article is None:
