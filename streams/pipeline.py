@@ -121,6 +121,7 @@ class Pipeline:
             self._flush_if_lingering
         )
         app.timer(interval=30.0, name="log-stats")(self._log_stats)
+        self._add_health_views(app)
         # Fired after the consumer stopped: nothing will use the clients any more.
         app.on_before_shutdown.connect(self._on_shutdown)
         return app
@@ -139,6 +140,40 @@ class Pipeline:
                 self.stats.dead_lettered,
                 self.writer.retries,
             )
+
+    def _add_health_views(self, app: faust.App) -> None:
+        """``GET /health`` (the worker is alive) and ``GET /ready`` (it can do its work),
+        for orchestrators' liveness and readiness probes."""
+        pipeline = self
+
+        async def health(view: Any, request: Any) -> Any:
+            return view.json({"status": "alive"})
+
+        async def ready(view: Any, request: Any) -> Any:
+            report = await pipeline.readiness()
+            return view.json(report, status=200 if report["ready"] else 503)
+
+        app.page("/health")(health)
+        app.page("/ready")(ready)
+
+    async def readiness(self) -> dict[str, Any]:
+        """Ready when partitions are assigned (so Kafka is reachable and the group
+        joined) and Elasticsearch answers."""
+        try:
+            partitions = len(self.app.consumer.assignment())
+        except Exception:  # noqa: BLE001 - the consumer is not started yet
+            partitions = 0
+        try:
+            await self._es.options(request_timeout=2).cluster.health()
+            elasticsearch = True
+        except Exception:  # noqa: BLE001 - any failure means not reachable
+            elasticsearch = False
+        return {
+            "ready": partitions > 0 and elasticsearch,
+            "kafka": partitions > 0,
+            "elasticsearch": elasticsearch,
+            "partitions": partitions,
+        }
 
     async def _on_shutdown(self, sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         await self.close()

@@ -68,6 +68,7 @@ class Run:
     tmp: Path
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
     workers: list[tuple[subprocess.Popen[bytes], Path]] = field(default_factory=list)
+    web_ports: list[int] = field(default_factory=list)
 
     @property
     def raw(self) -> str:
@@ -113,7 +114,9 @@ class Run:
 
     def start_worker(self, **extra_env: str) -> subprocess.Popen[bytes]:
         log = self.tmp / f"worker-{len(self.workers)}.log"
-        env = {**self.env(), "TINSTREAM_WORKER_WEB_PORT": str(_free_port()), **extra_env}
+        port = _free_port()
+        self.web_ports.append(port)
+        env = {**self.env(), "TINSTREAM_WORKER_WEB_PORT": str(port), **extra_env}
         with log.open("wb") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "streams.cli", "worker"],

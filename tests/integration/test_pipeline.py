@@ -216,3 +216,35 @@ def test_near_duplicates_point_at_the_original_across_restarts(run: Run, es: Ela
     run.wait_indexed(es, ["late"])
     late = es.get(index=run.alias, id="late")["_source"]
     assert late["duplicate_of"] == "orig"
+
+
+def _get(port: int, path: str) -> tuple[int, dict[str, object]]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_health_and_readiness_of_a_worker(run: Run, es: Elasticsearch) -> None:
+    run.start_worker()
+    port = run.web_ports[-1]
+    # Poll until the worker has joined its group (its web server starts before that).
+    deadline = time.monotonic() + 120
+    status, report = 0, {}
+    while time.monotonic() < deadline:
+        try:
+            status, report = _get(port, "/ready")
+        except OSError:
+            status = 0
+        if status == 200:
+            break
+        time.sleep(0.5)  # polling interval of the deadline loop, not a wait for the world
+    if status != 200:
+        run.fail_with_logs(f"worker not ready in 120 s: {status} {report}")
+    assert report["kafka"] is True and report["elasticsearch"] is True
+    assert isinstance(report["partitions"], int) and report["partitions"] >= 1
+    assert _get(port, "/health") == (200, {"status": "alive"})
