@@ -1,10 +1,12 @@
-"""Vietnamese enrichment: clean text, find entities and keywords, build EnrichedArticle.
+"""Vietnamese enrichment: clean text, entities, topic, sentiment, keywords, fingerprint.
 
-The heavy NLP sits behind :class:`~streams.enrichment.analysis.Analyzer`, loaded
-lazily, so that code and tests that never analyse text never import a model.
+Every model sits behind a small interface and loads lazily (the NER behind
+:class:`~streams.enrichment.analysis.Analyzer`, the classifiers behind
+``predict_with_score``), so that code and tests that never analyse text never load one.
 """
 
 from streams.enrichment.analysis import Analyzer, Token, UndertheseaAnalyzer
 from streams.enrichment.enricher import Enricher
+from streams.enrichment.ner.model import CrfAnalyzer
 
-__all__ = ["Analyzer", "Enricher", "Token", "UndertheseaAnalyzer"]
+__all__ = ["Analyzer", "CrfAnalyzer", "Enricher", "Token", "UndertheseaAnalyzer"]
