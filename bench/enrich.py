@@ -14,33 +14,29 @@ the machines are shared, so compare the ratios, not the absolute numbers.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import multiprocessing as mp
 import os
-import re
 import resource
 import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+from streams.enrichment.classifiers import SENTENCE_BREAK
+
 BATCH = 20
 
 
 def load_articles(path: Path, limit: int) -> list[dict[str, Any]]:
-    out = []
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            # The corpus's categories are the publishers': dropped, so the topic model runs.
-            out.append({"id": record["id"], "title": record["title"], "content": record["content"]})
-            if len(out) == limit:
-                break
-    return out
+    from streams.enrichment.training import read_jsonl
+
+    # The corpus's categories are the publishers': dropped, so the topic model runs.
+    fields = ("id", "title", "content")
+    return [{f: r[f] for f in fields} for r in islice(read_jsonl(path), limit)]
 
 
 def _peak_rss_mib() -> float:
@@ -94,7 +90,7 @@ def run_underthesea(articles: list[dict[str, Any]], processes: int) -> dict[str,
     ner("Hà Nội")
     start = time.perf_counter()
     for article in articles:
-        for text in [article["title"], *_SENTENCE.split(article["content"])]:
+        for text in [article["title"], *SENTENCE_BREAK.split(article["content"])]:
             if text.strip():
                 ner(text)
     elapsed = time.perf_counter() - start

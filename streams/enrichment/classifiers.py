@@ -19,16 +19,6 @@ log = logging.getLogger(__name__)
 MODELS_DIR = Path(__file__).parent / "models"
 TOPIC_MODEL = MODELS_DIR / "topic.bin"
 SENTIMENT_MODEL = MODELS_DIR / "sentiment.bin"
-TOPICS = (
-    "doi-song",
-    "khoa-hoc",
-    "kinh-doanh",
-    "phap-luat",
-    "suc-khoe",
-    "the-gioi",
-    "the-thao",
-    "van-hoa",
-)
 
 
 class TextClassifier(Protocol):
@@ -68,7 +58,7 @@ class TopicClassifier:
         return Label(label=label, score=round(score, 4), source="model")
 
 
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n+")
 _QUOTE = re.compile(r"[\"“”«»]")
 POLARITY = {"positive": 1.0, "negative": -1.0, "neutral": 0.0}
 
@@ -95,7 +85,7 @@ class SentimentScorer:
     def score(self, title: str, content: str) -> Label:
         weighted: list[tuple[float, float]] = []
         parts = [(title, self.TITLE_WEIGHT)] + [
-            (s, 1.0) for s in _SENTENCE.split(content)[: self.MAX_SENTENCES]
+            (s, 1.0) for s in SENTENCE_BREAK.split(content)[: self.MAX_SENTENCES]
         ]
         for sentence, base in parts:
             if not any(c.isalpha() for c in sentence):

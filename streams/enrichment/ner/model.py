@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 FIRST_PASS_FILE = "first-pass.crfsuite"
 SECOND_PASS_FILE = "second-pass.crfsuite"
 CAPITALS_FILE = "capitals.json"
-CARD_FILE = "MODEL_CARD.md"
 DEFAULT_MODEL_DIR = Path(__file__).parents[1] / "models" / "ner"
 
 

@@ -7,7 +7,6 @@ predictions instead, it would learn to trust them more than they deserve.
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 from collections import Counter
@@ -24,6 +23,7 @@ from streams.enrichment.ner.model import (
     FIRST_PASS_FILE,
     SECOND_PASS_FILE,
 )
+from streams.enrichment.training import read_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +46,9 @@ class TrainingOptions:
 
 def news_texts(path: Path) -> Iterator[str]:
     """Titles and contents of a JSON-lines news file (optionally gzipped)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                record = json.loads(line)
-                yield str(record.get("title", ""))
-                yield str(record.get("content", ""))
+    for record in read_jsonl(path):
+        yield str(record.get("title", ""))
+        yield str(record.get("content", ""))
 
 
 def _prune(x: list[list[list[str]]], min_count: int) -> list[list[list[str]]]:
