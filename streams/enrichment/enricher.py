@@ -91,29 +91,16 @@ class Enricher:
         language = (raw.language or detect_language(f"{title}\n{content}")).lower()
         title_tokens: list[Token] = []
         content_tokens: list[Token] = []
+        category: Label | None = None
+        if raw.category:
+            category = Label(label=raw.category, score=1.0, source="publisher")
+        sentiment: Label | None = None
+        keywords: list[str] = []
         if language == VIETNAMESE:
             nlp_content = content[: self._settings.max_nlp_chars]
             try:
                 title_tokens = self._analyzer.analyze(title)
                 content_tokens = self._analyzer.analyze(nlp_content)
-            except Exception as exc:
-                raise EnrichmentError(f"NLP failed: {type(exc).__name__}: {exc}") from exc
-        mentions = mentions_from_tokens("title", title, title_tokens) + mentions_from_tokens(
-            "content", content, content_tokens
-        )
-        entities = merge_entities(mentions, f"{title}\n{content}")
-
-        def names(etype: str) -> tuple[str, ...]:
-            return sequence_of_strings([e.text for e in entities if e.type == etype])
-
-        category: Label | None = None
-        sentiment: Label | None = None
-        keywords: list[str] = []
-        if raw.category:
-            category = Label(label=raw.category, score=1.0, source="publisher")
-        if language == VIETNAMESE:
-            nlp_content = content[: self._settings.max_nlp_chars]
-            try:
                 if category is None and self._topics is not None:
                     category = self._topics.classify(title, nlp_content)
                 if self._sentiment is not None:
@@ -124,6 +111,14 @@ class Enricher:
                     )
             except Exception as exc:
                 raise EnrichmentError(f"NLP failed: {type(exc).__name__}: {exc}") from exc
+        mentions = mentions_from_tokens("title", title, title_tokens) + mentions_from_tokens(
+            "content", content, content_tokens
+        )
+        entities = merge_entities(mentions, f"{title}\n{content}")
+
+        def names(etype: str) -> tuple[str, ...]:
+            return sequence_of_strings([e.text for e in entities if e.type == etype])
+
         return EnrichedArticle(
             id=raw.id,
             title=title,
