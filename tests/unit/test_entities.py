@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from streams.enrichment.analysis import Token, UndertheseaAnalyzer, _align
 from streams.enrichment.entities import _trimmed, mentions_from_tokens, merge_entities, name_of
 from streams.enrichment.keywords import KeywordExtractor
@@ -135,26 +137,35 @@ def test_a_title_and_person_run_into_an_organisation_are_split_apart() -> None:
         ("Sở Y tế", "ORG"),
     ]
     assert all(text[m.start : m.end] == m.text for m in mentions)
-    # The title just before the organisation counts too.
-    text = "Bộ trưởng Bộ Thuỷ sản Tạ Quang Ngọc phát biểu."
-    start = text.index("Bộ Thuỷ")
-    tagged = [Token(start, text.index(" phát"), "x", "X", "B-ORG")]
-    assert [(m.text, m.type) for m in mentions_from_tokens("content", text, tagged)] == [
-        ("Bộ Thuỷ sản", "ORG"),
-        ("Tạ Quang Ngọc", "PER"),
-    ]
-    # A known organisation or country, then a foreign name holding the title there.
-    text = "Tổng Thư ký Liên Hợp Quốc António Guterres phát biểu."
-    start = text.index("Liên")
-    tagged = [Token(start, text.index(" phát"), "x", "X", "B-ORG")]
-    assert [(m.text, m.type) for m in mentions_from_tokens("content", text, tagged)] == [
-        ("Liên Hợp Quốc", "ORG"),
-        ("António Guterres", "PER"),
-    ]
     # An organisation named after a person, with no title before it, stays whole.
     school = "Trường Lê Hồng Phong"
     (whole,) = mentions_from_tokens("content", school, [Token(0, len(school), "x", "X", "B-ORG")])
     assert (whole.text, whole.type) == (school, "ORG")
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "expected"),
+    [
+        # The title just before the organisation counts too.
+        (
+            "Bộ trưởng Bộ Thuỷ sản Tạ Quang Ngọc phát biểu.",
+            "Bộ Thuỷ sản Tạ Quang Ngọc",
+            [("Bộ Thuỷ sản", "ORG"), ("Tạ Quang Ngọc", "PER")],
+        ),
+        # A known organisation or country, then a foreign name holding the title there.
+        (
+            "Tổng Thư ký Liên Hợp Quốc António Guterres phát biểu.",
+            "Liên Hợp Quốc António Guterres",
+            [("Liên Hợp Quốc", "ORG"), ("António Guterres", "PER")],
+        ),
+    ],
+)
+def test_a_person_after_a_title_and_an_organisation_is_split_off(
+    text: str, tagged: str, expected: list[tuple[str, str]]
+) -> None:
+    start = text.index(tagged)
+    tokens = [Token(start, start + len(tagged), "x", "X", "B-ORG")]
+    assert [(m.text, m.type) for m in mentions_from_tokens("content", text, tokens)] == expected
 
 
 def test_short_forms_merge_into_the_one_full_name() -> None:
