@@ -46,6 +46,10 @@ class ArticleDocument(Document):
     title = Text()
     content = Text()
     summary = Text()
+    # The same text without diacritics (indexers.folding), so "ha noi" finds "Hà Nội".
+    title_folded = Text()
+    content_folded = Text()
+    summary_folded = Text()
     url = Keyword(ignore_above=2048)
     source = Keyword()
     author = Keyword()
@@ -82,6 +86,7 @@ FACETS: dict[str, str] = {
     "source": "source",
 }
 SEARCH_FIELDS = ("title^3", "summary^2", "content")
+FOLDED_SEARCH_FIELDS = ("title_folded^3", "summary_folded^2", "content_folded")
 
 
 def mappings() -> dict[str, Any]:
@@ -93,7 +98,16 @@ def index_settings(settings: ElasticsearchSettings) -> dict[str, Any]:
         "number_of_shards": settings.shards,
         "number_of_replicas": settings.replicas,
         # Kibana's free-text bar and query_string without fields search these.
-        "query": {"default_field": ["title", "summary", "content"]},
+        "query": {
+            "default_field": [
+                "title",
+                "summary",
+                "content",
+                "title_folded",
+                "summary_folded",
+                "content_folded",
+            ]
+        },
     }
 
 

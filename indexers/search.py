@@ -9,7 +9,8 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from indexers.errors import SearchError
-from indexers.mapping import FACETS, SEARCH_FIELDS
+from indexers.folding import fold
+from indexers.mapping import FACETS, FOLDED_SEARCH_FIELDS, SEARCH_FIELDS
 
 _HIT_FIELDS = (
     "title",
@@ -67,30 +68,49 @@ class SearchResult:
 
 
 def build_query(text: str) -> dict[str, Any]:
+    """Full text over the fields as written and over their folded twins.
+
+    A query with diacritics matches both; one typed without them ("ha noi")
+    matches the folded fields, which hold every article without them.
+    """
     text = text.strip()
     if not text:
         return {"match_all": {}}
+    folded = fold(text)
+
+    def words(query: str, fields: tuple[str, ...]) -> dict[str, Any]:
+        return {
+            "multi_match": {
+                "query": query,
+                "fields": list(fields),
+                # Vietnamese words are several syllables: ask most of them to match.
+                "minimum_should_match": "2<75%",
+            }
+        }
+
+    def phrase(query: str, fields: tuple[str, ...], boost: float) -> dict[str, Any]:
+        return {
+            "multi_match": {
+                "query": query,
+                "type": "phrase",
+                "fields": list(fields),
+                "boost": boost,
+            }
+        }
+
     return {
         "bool": {
             "must": [
                 {
-                    "multi_match": {
-                        "query": text,
-                        "fields": list(SEARCH_FIELDS),
-                        # Vietnamese words are several syllables: ask most of them to match.
-                        "minimum_should_match": "2<75%",
+                    "bool": {
+                        "should": [words(text, SEARCH_FIELDS), words(folded, FOLDED_SEARCH_FIELDS)],
+                        "minimum_should_match": 1,
                     }
                 }
             ],
             "should": [
-                {
-                    "multi_match": {
-                        "query": text,
-                        "type": "phrase",
-                        "fields": list(SEARCH_FIELDS),
-                        "boost": 2,
-                    }
-                },
+                phrase(text, SEARCH_FIELDS, 2),
+                phrase(folded, FOLDED_SEARCH_FIELDS, 1.5),
             ],
         }
     }

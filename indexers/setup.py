@@ -8,7 +8,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from config import ElasticsearchSettings
 from indexers.errors import IndexSetupError
-from indexers.mapping import index_name, template_body
+from indexers.mapping import index_name, mappings, template_body
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,10 @@ def ensure_index(client: Elasticsearch, settings: ElasticsearchSettings) -> str:
                 # Another worker created it between our check and our create.
                 if exc.error != "resource_already_exists_exception":
                     raise
+        else:
+            # Fields added in code since the index was created (additive changes
+            # only; anything else is refused and needs a new index version).
+            client.indices.put_mapping(index=alias, **mappings())
         client.cluster.health(index=alias, wait_for_status="yellow", timeout="30s")
     except (ApiError, TransportError) as exc:
         raise IndexSetupError(f"cannot set up index {alias!r}: {exc}", retriable=True) from exc

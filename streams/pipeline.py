@@ -28,6 +28,7 @@ from elasticsearch import AsyncElasticsearch
 
 from config import Settings
 from indexers.bulk import BulkItem, BulkWriter
+from indexers.folding import with_folded_fields
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
 from streams.enrichment.runner import EnrichmentRunner
@@ -294,7 +295,7 @@ class Pipeline:
             await self._dead_letter(message, stage="decode", exc=exc)
             event.ack()
             return None
-        document = article.to_dict()
+        document = with_folded_fields(article.to_dict())
         document.pop("id", None)
         document["ingested_at"] = datetime.now(UTC).isoformat()
         return BulkItem(doc_id=article.id, document=document)

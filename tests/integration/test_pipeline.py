@@ -49,6 +49,15 @@ def test_samples_become_searchable_with_entity_facets(run: Run, es: Elasticsearc
     # Full-text search finds the article about Hội An first.
     hoi_an = next(s["id"] for s in samples if "Hội An" in s["title"])
     assert search_articles(es, run.alias, "lễ hội đèn lồng Hội An").hits[0].id == hoi_an
+    # Typed without diacritics, the same search finds the same article first.
+    assert search_articles(es, run.alias, "le hoi den long hoi an").hits[0].id == hoi_an
+    as_typed = search_articles(es, run.alias, "Hà Nội", size=100)
+    unaccented = search_articles(es, run.alias, "ha noi", size=100)
+    assert {h.id for h in as_typed.hits} <= {h.id for h in unaccented.hits}
+    assert as_typed.total >= 5
+    da_nang = {s["id"] for s in samples if "Đà Nẵng" in s["title"] + s["content"]}
+    assert da_nang
+    assert da_nang <= {h.id for h in search_articles(es, run.alias, "da nang", size=100).hits}
 
     # The CLI prints the same in the documented JSON shape.
     cli = run.cli("search", "Hội An", "--json", "--index", run.alias)

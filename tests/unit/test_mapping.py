@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from typing import Any
 
 from config import ElasticsearchSettings
+from indexers.folding import fold, with_folded_fields
 from indexers.mapping import FACETS, index_name, mappings, template_body
 from indexers.search import build_query
 
@@ -40,9 +43,34 @@ def test_template_covers_versioned_indices() -> None:
     body = template_body(ElasticsearchSettings(alias="news"))
     assert body["index_patterns"] == ["news-v*"]
     assert index_name("news") == "news-v1"
-    assert body["template"]["settings"]["query"]["default_field"] == ["title", "summary", "content"]
+    # Kibana's free-text bar searches the folded fields too.
+    assert body["template"]["settings"]["query"]["default_field"] == [
+        "title",
+        "summary",
+        "content",
+        "title_folded",
+        "summary_folded",
+        "content_folded",
+    ]
+    for name in ("title_folded", "summary_folded", "content_folded"):
+        assert _field(mappings(), name)["type"] == "text"
 
 
 def test_empty_query_matches_all() -> None:
     assert build_query("  ") == {"match_all": {}}
     assert "bool" in build_query("Hà Nội")
+
+
+def test_folding_drops_diacritics_and_case() -> None:
+    assert fold("Đà Nẵng") == "da nang"
+    assert fold("HÀ NỘI, Thừa Thiên Huế") == "ha noi, thua thien hue"
+    assert fold(unicodedata.normalize("NFD", "Quảng Ngãi")) == "quang ngai"
+    doc = with_folded_fields({"title": "Hà Nội", "content": "Đường phố", "summary": None})
+    assert (doc["title_folded"], doc["content_folded"]) == ("ha noi", "duong pho")
+    assert "summary_folded" not in doc
+
+
+def test_a_query_searches_the_text_as_typed_and_folded() -> None:
+    body = json.dumps(build_query("Hà Nội"), ensure_ascii=False)
+    assert '"query": "Hà Nội"' in body and '"query": "ha noi"' in body
+    assert "title_folded^3" in body
