@@ -23,6 +23,7 @@ from elasticsearch.dsl import (
 )
 
 from config import ElasticsearchSettings
+from indexers.folding import FOLDED
 
 INDEX_VERSION = 1
 
@@ -98,16 +99,7 @@ def index_settings(settings: ElasticsearchSettings) -> dict[str, Any]:
         "number_of_shards": settings.shards,
         "number_of_replicas": settings.replicas,
         # Kibana's free-text bar and query_string without fields search these.
-        "query": {
-            "default_field": [
-                "title",
-                "summary",
-                "content",
-                "title_folded",
-                "summary_folded",
-                "content_folded",
-            ]
-        },
+        "query": {"default_field": [*FOLDED, *FOLDED.values()]},
     }
 
 
