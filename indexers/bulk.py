@@ -4,8 +4,12 @@ A bulk response with HTTP 200 can hide failed items, so every item is looked
 at: 429 and 5xx items (and a node that cannot be reached at all) are retried
 with exponential backoff and jitter for as long as it takes; any other failure
 is permanent for that document and is returned to the caller, who dead-letters
-it. ``write`` returns only when every item has a final outcome, which is what
-lets the caller commit offsets after Elasticsearch acknowledged the documents.
+it. A write block on the index (``tinstream index migrate`` sets one while it
+copies) is waited out the same way. Documents carry external versions, so a
+version conflict means Elasticsearch already holds a newer copy: the item is done,
+``superseded``, not failed. ``write`` returns only when every item has a final
+outcome, which is what lets the caller commit offsets after Elasticsearch
+acknowledged the documents.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ log = logging.getLogger(__name__)
 # A delete of a document that is not there has done its job.
 _OK_DELETE = frozenset({200, 404})
 _RETRIABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+# A whole request refused for its credentials says nothing about the documents:
+# wait for an operator to fix them rather than dead-letter the stream.
+_REQUEST_RETRIABLE = _RETRIABLE_STATUS | {401, 403}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +42,17 @@ class BulkItem:
 
     doc_id: str
     document: dict[str, Any] | None
+    # External version (see streams.records.article_version); None: last write wins.
+    version: int | None = None
 
     def action_lines(self, index: str) -> list[dict[str, Any]]:
+        meta: dict[str, Any] = {"_index": index, "_id": self.doc_id}
+        if self.version is not None:
+            meta["version"] = self.version
+            meta["version_type"] = "external"
         if self.document is None:
-            return [{"delete": {"_index": index, "_id": self.doc_id}}]
-        return [{"index": {"_index": index, "_id": self.doc_id}}, self.document]
+            return [{"delete": meta}]
+        return [{"index": meta}, self.document]
 
     def size_bytes(self) -> int:
         return 64 + len(json.dumps(self.document, ensure_ascii=False)) if self.document else 64
@@ -53,9 +66,21 @@ class ItemResult:
     status: int
     error_type: str | None = None
     reason: str | None = None
+    # Elasticsearch holds a newer version of the document; nothing was written.
+    superseded: bool = False
 
 
 Sleep = Callable[[float], Awaitable[None]]
+Hook = Callable[[], None]
+
+
+def _nothing() -> None:
+    return None
+
+
+def _blocked(error: dict[str, Any]) -> bool:
+    """A write block (read-only index, e.g. during a migration): wait, do not fail."""
+    return error.get("type") == "cluster_block_exception"
 
 
 class BulkWriter:
@@ -65,6 +90,9 @@ class BulkWriter:
         client: the Elasticsearch client (injected).
         index: index or alias written to.
         settings: retry timing and refresh policy.
+        on_unavailable: called when Elasticsearch cannot take writes and the writer
+            starts waiting (the pipeline pauses its partitions).
+        on_available: called when writes go through again after that.
         sleep, jitter: injectable for tests.
     """
 
@@ -74,15 +102,35 @@ class BulkWriter:
         index: str,
         settings: IndexerSettings,
         *,
+        on_unavailable: Hook = _nothing,
+        on_available: Hook = _nothing,
         sleep: Sleep = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self._client = client
         self._index = index
         self._settings = settings
+        self._on_unavailable = on_unavailable
+        self._on_available = on_available
         self._sleep = sleep
         self._jitter = jitter
         self.retries = 0
+        self.waiting = False
+
+    async def _wait(self, attempt: int, what: str, count: int) -> None:
+        if not self.waiting:
+            self.waiting = True
+            self._on_unavailable()
+        delay = self._backoff(attempt)
+        log.warning("%s; retrying %d documents in %.1fs", what, count, delay)
+        self.retries += 1
+        await self._sleep(delay)
+
+    def _recovered(self) -> None:
+        if self.waiting:
+            self.waiting = False
+            log.info("Elasticsearch takes writes again")
+            self._on_available()
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self._settings.retry_max_s, self._settings.retry_initial_s * 2**attempt)
@@ -104,8 +152,9 @@ class BulkWriter:
                 )
             except (TransportError, ApiError) as exc:
                 status = getattr(exc, "status_code", None) or getattr(exc, "status", None)
-                if isinstance(exc, ApiError) and status not in _RETRIABLE_STATUS:
+                if isinstance(exc, ApiError) and status not in _REQUEST_RETRIABLE:
                     # The whole request was refused (e.g. 400, 413): judge items one by one.
+                    self._recovered()
                     if len(pending) > 1:
                         for i in pending:
                             results[i] = (await self.write([items[i]]))[0]
@@ -113,27 +162,23 @@ class BulkWriter:
                     reason = str(exc)[:1000]
                     results[pending[0]] = ItemResult(False, int(status or 0), "request", reason)
                     return [r for r in results if r is not None]
-                delay = self._backoff(attempt)
-                log.warning(
-                    "Elasticsearch unavailable (%s); retrying %d documents in %.1fs",
-                    type(exc).__name__,
-                    len(pending),
-                    delay,
+                await self._wait(
+                    attempt, f"Elasticsearch unavailable ({type(exc).__name__})", len(pending)
                 )
-                await self._sleep(delay)
                 attempt += 1
-                self.retries += 1
                 continue
             retry: list[int] = []
             for i, entry in zip(pending, response["items"], strict=True):
                 ((action, outcome),) = entry.items()
                 status = int(outcome.get("status", 0))
+                error = outcome.get("error") or {}
                 if 200 <= status < 300 or (action == "delete" and status in _OK_DELETE):
                     results[i] = ItemResult(True, status)
-                elif status in _RETRIABLE_STATUS:
+                elif status == 409 and items[i].version is not None:
+                    results[i] = ItemResult(True, status, superseded=True)
+                elif status in _RETRIABLE_STATUS or _blocked(error):
                     retry.append(i)
                 else:
-                    error = outcome.get("error") or {}
                     results[i] = ItemResult(
                         False,
                         status,
@@ -142,13 +187,9 @@ class BulkWriter:
                     )
             pending = retry
             if pending:
-                delay = self._backoff(attempt)
-                log.warning(
-                    "%d bulk items rejected transiently; retrying in %.1fs", len(pending), delay
-                )
-                await self._sleep(delay)
+                await self._wait(attempt, "bulk items rejected transiently", len(pending))
                 attempt += 1
-                self.retries += 1
+        self._recovered()
         return [r for r in results if r is not None]
 
 

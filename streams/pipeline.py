@@ -10,7 +10,9 @@ producer before it commits offsets. The indexer agent acks an enriched message
 only once Elasticsearch acknowledged its document (or it was dead-lettered), and
 Faust commits only offsets below the first unacked one. Every document is written
 under the article id, so a message seen twice after a crash is written twice to
-the same document, never duplicated.
+the same document, never duplicated; and with the raw message's publish time and
+offset as its external version, so a late older copy never replaces a newer one.
+While Elasticsearch cannot take writes, the enriched partitions are paused.
 """
 
 from __future__ import annotations
@@ -34,7 +36,13 @@ from streams.duplicates import NearDuplicates
 from streams.enrichment.runner import EnrichmentRunner
 from streams.errors import InvalidArticle, StreamsError
 from streams.kafka import MAX_MESSAGE_BYTES, faust_broker_options
-from streams.records import EnrichedArticle, RawArticle, Stage
+from streams.records import (
+    VERSION_HEADER,
+    EnrichedArticle,
+    RawArticle,
+    Stage,
+    article_version,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +54,8 @@ class PipelineStats:
     enriched: int = 0
     indexed: int = 0
     deleted: int = 0
+    # Older copies that arrived after a newer one had been indexed.
+    superseded: int = 0
     duplicates: int = 0
     dead_lettered: dict[str, int] = field(default_factory=dict)
 
@@ -54,6 +64,17 @@ class PipelineStats:
 class _Pending:
     event: Any
     item: BulkItem
+
+
+def _header_version(headers: Any) -> int | None:
+    pairs = headers.items() if isinstance(headers, dict) else headers or ()
+    for name, value in pairs:
+        if name == VERSION_HEADER and value:
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
 
 
 class Pipeline:
@@ -78,7 +99,13 @@ class Pipeline:
         self._flush_lock = asyncio.Lock()
         self._last_stats = ""
         self.app = self._build_app()
-        self.writer = BulkWriter(es, settings.elasticsearch.alias, settings.indexer)
+        self.writer = BulkWriter(
+            es,
+            settings.elasticsearch.alias,
+            settings.indexer,
+            on_unavailable=self._pause_indexing,
+            on_available=self._resume_indexing,
+        )
 
     def _build_app(self) -> faust.App:
         s = self.settings
@@ -132,12 +159,13 @@ class Pipeline:
         if current != self._last_stats:
             self._last_stats = current
             log.info(
-                "enriched=%d near_duplicates=%d indexed=%d deleted=%d dead_lettered=%s "
-                "bulk_retries=%d",
+                "enriched=%d near_duplicates=%d indexed=%d deleted=%d superseded=%d "
+                "dead_lettered=%s bulk_retries=%d",
                 self.stats.enriched,
                 self.stats.duplicates,
                 self.stats.indexed,
                 self.stats.deleted,
+                self.stats.superseded,
                 self.stats.dead_lettered,
                 self.writer.retries,
             )
@@ -229,10 +257,15 @@ class Pipeline:
             await self.enrich_message(event.message)
 
     async def enrich_message(self, message: Any) -> None:
+        version = article_version(message.timestamp, message.offset)
         if message.value is None:
             # A tombstone: the publisher deletes the article; pass the deletion on.
             if message.key is not None:
-                await self.enriched_topic.send(key=message.key, value=None)
+                await self.enriched_topic.send(
+                    key=message.key,
+                    value=None,
+                    headers=[(VERSION_HEADER, str(version).encode())],
+                )
             else:
                 await self._dead_letter(message, stage="decode", reason="tombstone without a key")
             return
@@ -260,6 +293,7 @@ class Pipeline:
             if original is not None:
                 enriched = dataclasses.replace(enriched, duplicate_of=original)
                 self.stats.duplicates += 1
+        enriched = dataclasses.replace(enriched, version=version)
         await self.enriched_topic.send(key=enriched.id.encode(), value=enriched.to_bytes())
         self.stats.enriched += 1
 
@@ -288,7 +322,11 @@ class Pipeline:
                 await self._dead_letter(message, stage="decode", reason="tombstone without a key")
                 event.ack()
                 return None
-            return BulkItem(doc_id=message.key.decode("utf-8", "replace"), document=None)
+            return BulkItem(
+                doc_id=message.key.decode("utf-8", "replace"),
+                document=None,
+                version=_header_version(message.headers),
+            )
         try:
             article = EnrichedArticle.from_bytes(message.value)
         except InvalidArticle as exc:
@@ -298,7 +336,7 @@ class Pipeline:
         document = with_folded_fields(article.to_dict())
         document.pop("id", None)
         document["ingested_at"] = datetime.now(UTC).isoformat()
-        return BulkItem(doc_id=article.id, document=document)
+        return BulkItem(doc_id=article.id, document=document, version=article.version)
 
     async def _flush_if_lingering(self) -> None:
         if self._batch and time.monotonic() - self._batch_started >= self.settings.indexer.linger_s:
@@ -312,7 +350,9 @@ class Pipeline:
                 return
             results = await self.writer.write([p.item for p in batch])
             for pending, result in zip(batch, results, strict=True):
-                if result.ok:
+                if result.superseded:
+                    self.stats.superseded += 1
+                elif result.ok:
                     if pending.item.document is None:
                         self.stats.deleted += 1
                     else:
@@ -328,6 +368,22 @@ class Pipeline:
                     )
                 pending.event.ack()
             log.debug("flushed %d documents", len(batch))
+
+    def _indexing_partitions(self) -> set[Any]:
+        topic = self.settings.topics.enriched
+        return {tp for tp in self.app.consumer.assignment() if tp.topic == topic}
+
+    def _pause_indexing(self) -> None:
+        # Stop fetching what cannot be written; the offsets stay where they are
+        # because nothing past the batch being retried is acked.
+        partitions = self._indexing_partitions()
+        log.warning("pausing %d enriched partitions until Elasticsearch is back", len(partitions))
+        self.app.consumer.pause_partitions(partitions)
+
+    def _resume_indexing(self) -> None:
+        partitions = self._indexing_partitions()
+        log.info("resuming %d enriched partitions", len(partitions))
+        self.app.consumer.resume_partitions(partitions)
 
     async def close(self) -> None:
         self._enrichment.close()

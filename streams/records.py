@@ -227,6 +227,9 @@ class EnrichedArticle:
     duplicate_of: str | None = None
     enriched_at: str = ""
     pipeline_version: str = ""
+    # Orders the copies of one article (see article_version); indexed as the
+    # document's external version, so an older copy never overwrites a newer one.
+    version: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -279,6 +282,7 @@ class EnrichedArticle:
                 duplicate_of=data.get("duplicate_of"),
                 enriched_at=data.get("enriched_at", ""),
                 pipeline_version=data.get("pipeline_version", ""),
+                version=_optional_int(data.get("version")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidArticle(f"not an enriched article: {exc!r}", stage="decode") from exc
@@ -292,6 +296,34 @@ class EnrichedArticle:
         if not isinstance(data, Mapping):
             raise InvalidArticle("expected a JSON object", stage="decode")
         return cls.from_dict(data)
+
+
+def _optional_int(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected an integer, got {value!r}")
+    return value
+
+
+# Carries the version of a tombstone, which has no value to carry it in.
+VERSION_HEADER = "tinstream-version"
+# Offsets within one millisecond; a partition takes far fewer messages per ms.
+_OFFSETS_PER_MS = 1_000_000
+# Elasticsearch's external versions are positive longs below 2**63.
+_MAX_VERSION = 2**63 - 1
+
+
+def article_version(timestamp_s: float | None, offset: int) -> int:
+    """The version of the copy of an article published at ``timestamp_s`` with ``offset``.
+
+    Every copy of one article has the same key, so the same partition: later
+    copies have a later timestamp or, within one millisecond, a higher offset.
+    The version is therefore the publish time in ms, then the offset, packed
+    into one integer that Elasticsearch compares as an external version.
+    """
+    millis = max(0, int((timestamp_s or 0.0) * 1000))
+    return min(_MAX_VERSION, millis * _OFFSETS_PER_MS + offset % _OFFSETS_PER_MS)
 
 
 Stage = Literal["decode", "validate", "enrich", "index"]

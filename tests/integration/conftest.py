@@ -134,7 +134,10 @@ class Run:
         return list(json.loads(result.stdout)["ids"])
 
     def produce(
-        self, *messages: tuple[bytes | None, bytes | None], topic: str | None = None
+        self,
+        *messages: tuple[bytes | None, bytes | None],
+        topic: str | None = None,
+        partition: int | None = None,
     ) -> None:
         """Send raw (key, value) messages, bypassing the publisher's validation."""
         from kafka import KafkaProducer
@@ -149,7 +152,7 @@ class Run:
         producer = KafkaProducer(**kafka_python_config(self.settings.kafka), acks="all")
         try:
             for key, value in messages:
-                producer.send(topic or self.raw, key=key, value=value)
+                producer.send(topic or self.raw, key=key, value=value, partition=partition)
             producer.flush(timeout=30)
         finally:
             producer.close()

@@ -186,6 +186,35 @@ def test_a_long_article_is_indexed_whole(run: Run, es: Elasticsearch, tmp_path) 
     assert "Huế" in doc["locations"]
 
 
+def test_a_late_older_copy_never_overwrites_a_newer_one(run: Run, es: Elasticsearch) -> None:
+    run.start_worker()
+    _publish(run, {"id": "v", "title": "Bản mới", "content": STORY})
+    run.wait_indexed(es, ["v"])
+    indexed = es.get(index=run.alias, id="v")
+    assert indexed["_version"] > 10**15  # the publish time, in ms, times a million
+
+    # An older copy reaches the enriched topic late (a replay, a slow process),
+    # followed on the same partition by a marker: once the marker is indexed,
+    # the old copy has been dealt with.
+    when = "2026-01-01T00:00:00+00:00"
+    old = EnrichedArticle(
+        id="v", title="Bản cũ", content=STORY, language="vi", enriched_at=when, version=1
+    )
+    marker = EnrichedArticle(
+        id="marker", title="Mốc", content=STORY, language="vi", enriched_at=when, version=1
+    )
+    run.produce(
+        (b"v", old.to_bytes()),
+        (b"marker", marker.to_bytes()),
+        topic=run.enriched,
+        partition=0,
+    )
+    run.wait_indexed(es, ["marker"])
+    after = es.get(index=run.alias, id="v")
+    assert after["_source"]["title"] == "Bản mới"
+    assert after["_version"] == indexed["_version"]
+
+
 def _story(extra: str = "") -> str:
     return STORY + extra
 

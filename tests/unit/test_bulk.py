@@ -19,14 +19,14 @@ def _items(n: int) -> list[BulkItem]:
     return [BulkItem(doc_id=str(i), document={"title": f"t{i}"}) for i in range(n)]
 
 
-def _answer(*statuses: int, action: str = "index") -> Any:
+def _answer(*statuses: int, action: str = "index", error: str | None = None) -> Any:
     def respond(operations: list[dict[str, Any]]) -> dict[str, Any]:
         items = []
         for status in statuses:
             outcome: dict[str, Any] = {"status": status}
             if status >= 300:
                 outcome["error"] = {
-                    "type": "mapper_parsing_exception",
+                    "type": error or "mapper_parsing_exception",
                     "reason": "bad field",
                     "caused_by": {"type": "x", "reason": "why"},
                 }
@@ -51,9 +51,14 @@ class Recorder:
         self.delays.append(delay)
 
 
-def _writer(client: FakeBulkClient, sleep: Recorder) -> BulkWriter:
+def _writer(client: FakeBulkClient, sleep: Recorder, **hooks: Any) -> BulkWriter:
     settings = IndexerSettings(retry_initial_s=0.1, retry_max_s=1.0)
-    return BulkWriter(client, "alias", settings, sleep=sleep, jitter=lambda: 1.0)  # type: ignore[arg-type]
+    return BulkWriter(client, "alias", settings, sleep=sleep, jitter=lambda: 1.0, **hooks)  # type: ignore[arg-type]
+
+
+def _api_error(status: int, message: str) -> ApiError:
+    meta = ApiResponseMeta(status, "1.1", HttpHeaders(), 0.0, NodeConfig("http", "h", 1))
+    return ApiError(message, meta, {})
 
 
 async def test_success_writes_ids_in_one_request() -> None:
@@ -101,8 +106,7 @@ async def test_delete_of_missing_document_is_ok() -> None:
 
 
 async def test_refused_request_is_judged_item_by_item() -> None:
-    meta = ApiResponseMeta(413, "1.1", HttpHeaders(), 0.0, NodeConfig("http", "h", 1))
-    too_big = ApiError("Request Entity Too Large", meta, {})
+    too_big = _api_error(413, "Request Entity Too Large")
     client = FakeBulkClient([_raise(too_big), _answer(201), _raise(too_big)])
     results = await _writer(client, Recorder()).write(_items(2))
     assert results[0].ok
@@ -114,3 +118,59 @@ async def test_empty_batch_sends_nothing(n: int) -> None:
     client = FakeBulkClient([])
     assert await _writer(client, Recorder()).write(_items(n)) == []
     assert client.requests == []
+
+
+async def test_versioned_items_carry_external_versions() -> None:
+    client = FakeBulkClient([_answer(201, 200, action="index")])
+    items = [BulkItem("a", {"title": "t"}, version=7), BulkItem("b", None, version=9)]
+    await _writer(client, Recorder()).write(items)
+    assert client.requests[0][0] == {
+        "index": {"_index": "alias", "_id": "a", "version": 7, "version_type": "external"}
+    }
+    assert client.requests[0][2] == {
+        "delete": {"_index": "alias", "_id": "b", "version": 9, "version_type": "external"}
+    }
+
+
+async def test_version_conflict_means_a_newer_copy_is_there() -> None:
+    client = FakeBulkClient([_answer(409, error="version_conflict_engine_exception")])
+    results = await _writer(client, Recorder()).write([BulkItem("a", {"t": 1}, version=1)])
+    assert (results[0].ok, results[0].superseded) == (True, True)
+    assert len(client.requests) == 1
+
+
+async def test_unversioned_conflict_is_a_failure() -> None:
+    client = FakeBulkClient([_answer(409, error="version_conflict_engine_exception")])
+    results = await _writer(client, Recorder()).write(_items(1))
+    assert not results[0].ok
+
+
+async def test_write_block_is_waited_out_not_dead_lettered() -> None:
+    blocked = _answer(403, error="cluster_block_exception")
+    client = FakeBulkClient([blocked, blocked, _answer(201)])
+    sleep = Recorder()
+    results = await _writer(client, sleep).write(_items(1))
+    assert results[0].ok
+    assert len(sleep.delays) == 2
+
+
+async def test_refused_credentials_wait_instead_of_failing_every_document() -> None:
+    client = FakeBulkClient([_raise(_api_error(401, "unauthorized")), _answer(201, 201)])
+    results = await _writer(client, Recorder()).write(_items(2))
+    assert [r.ok for r in results] == [True, True]
+
+
+async def test_outage_pauses_once_and_resumes_once() -> None:
+    events: list[str] = []
+    down = ConnectionError("refused")
+    client = FakeBulkClient([_raise(down)] * 3 + [_answer(201)] + [_answer(201)])
+    writer = _writer(
+        client,
+        Recorder(),
+        on_unavailable=lambda: events.append("pause"),
+        on_available=lambda: events.append("resume"),
+    )
+    await writer.write(_items(1))
+    await writer.write(_items(1))
+    assert events == ["pause", "resume"]
+    assert not writer.waiting

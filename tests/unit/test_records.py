@@ -132,3 +132,22 @@ def test_dead_letter_keeps_original_bytes() -> None:
 
 def test_normalise_url_keeps_meaningful_query() -> None:
     assert normalise_url("https://a.vn/x?id=2&utm_medium=y") == "//a.vn/x?id=2"
+
+
+def test_article_version_orders_copies_by_time_then_offset() -> None:
+    from streams.records import article_version
+
+    first = article_version(1_700_000_000.001, 41)
+    same_ms_later_offset = article_version(1_700_000_000.001, 42)
+    later = article_version(1_700_000_000.002, 0)
+    assert first < same_ms_later_offset < later
+    assert 0 < later < 2**63
+    assert article_version(None, 5) == 5
+
+
+def test_enriched_version_round_trips_and_is_validated() -> None:
+    article = EnrichedArticle(id="a", title="t", content="c", language="vi", version=12)
+    assert EnrichedArticle.from_bytes(article.to_bytes()).version == 12
+    bad = dict(article.to_dict(), version="12")
+    with pytest.raises(InvalidArticle):
+        EnrichedArticle.from_dict(bad)
