@@ -87,6 +87,9 @@ class IndexerSettings(BaseSettings):
     retry_initial_s: float = Field(default=0.2, gt=0)
     retry_max_s: float = Field(default=30.0, gt=0)
     refresh: Literal["false", "true", "wait_for"] = "false"
+    # Text beyond this many characters is indexed as syllables only, not also as
+    # words: word segmentation runs on the event loop and must stay cheap.
+    max_segmented_chars: int = Field(default=100_000, ge=0)
 
 
 class EnrichmentSettings(BaseSettings):

@@ -20,3 +20,7 @@ class IndexSetupError(IndexerError):
 
 class SearchError(IndexerError):
     """A search could not be run (bad parameters, index missing, node unreachable)."""
+
+
+class ArticleNotFound(SearchError):
+    """No article with the id asked for."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from elasticsearch.dsl import (
+    Boolean,
     Date,
     Document,
     Float,
@@ -51,6 +52,9 @@ class ArticleDocument(Document):
     title_folded = Text()
     content_folded = Text()
     summary_folded = Text()
+    # Words found in Python (indexers.segmenter), joined by "_": "bệnh_viện".
+    title_words = Text()
+    content_words = Text()
     url = Keyword(ignore_above=2048)
     source = Keyword()
     author = Keyword()
@@ -71,6 +75,7 @@ class ArticleDocument(Document):
     word_count = Integer()
     simhash = Keyword(index=False, doc_values=False)
     duplicate_of = Keyword()
+    is_duplicate = Boolean()
     pipeline_version = Keyword()
 
     class Meta:
@@ -85,9 +90,15 @@ FACETS: dict[str, str] = {
     "category": "category.label",
     "sentiment": "sentiment.label",
     "source": "source",
+    "language": "language",
+    "keywords": "keywords",
+    "duplicate": "is_duplicate",
 }
+# The date facet: articles per interval of published_at.
+DATE_FACET = "published_at"
 SEARCH_FIELDS = ("title^3", "summary^2", "content")
 FOLDED_SEARCH_FIELDS = ("title_folded^3", "summary_folded^2", "content_folded")
+WORD_FIELDS = ("title_words^3", "content_words")
 
 
 def mappings() -> dict[str, Any]:

@@ -1,16 +1,24 @@
-"""Full-text search over the article alias, with facet counts."""
+"""Search over the article alias: full text, filters, facets, highlights, related articles.
+
+The request bodies are built and the responses read by plain functions, shared
+by :class:`ArticleSearch` (the CLI, blocking client) and :class:`AsyncArticleSearch`
+(the worker's web server, async client).
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch import ApiError, AsyncElasticsearch, Elasticsearch, TransportError
 
-from indexers.errors import SearchError
-from indexers.folding import fold
-from indexers.mapping import FACETS, FOLDED_SEARCH_FIELDS, SEARCH_FIELDS
+from indexers.errors import ArticleNotFound, SearchError
+from indexers.folding import FOLDED, fold
+from indexers.highlight import POST_TAG, PRE_TAG, restore
+from indexers.mapping import DATE_FACET, FACETS, FOLDED_SEARCH_FIELDS, SEARCH_FIELDS, WORD_FIELDS
+from indexers.segmenter import WordSegmenter
 
 _HIT_FIELDS = (
     "title",
@@ -26,7 +34,44 @@ _HIT_FIELDS = (
     "organizations",
     "keywords",
     "summary",
+    "duplicate_of",
 )
+_HIGHLIGHTED = ("title", "summary", "content")
+# Elasticsearch refuses from + size beyond index.max_result_window (10,000).
+MAX_RESULT_WINDOW = 10_000
+INTERVALS = ("hour", "day", "week", "month", "quarter", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """What to search for. Filters of one entity kind must all match (an article
+    about both people); values of category, source and sentiment are alternatives."""
+
+    text: str = ""
+    persons: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    sentiments: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    include_duplicates: bool = True
+    page: int = 1
+    size: int = 10
+    facet_size: int = 10
+    interval: str = "day"
+    highlight: bool = True
+
+    def __post_init__(self) -> None:
+        if self.page < 1 or self.size < 0 or self.facet_size < 1:
+            raise SearchError("page and facet size must be at least 1, size at least 0")
+        if self.page * self.size > MAX_RESULT_WINDOW:
+            raise SearchError(f"page × size may not pass {MAX_RESULT_WINDOW}")
+        if self.interval not in INTERVALS:
+            raise SearchError(f"interval must be one of {', '.join(INTERVALS)}")
+        if self.since and self.until and self.since > self.until:
+            raise SearchError("since is after until")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +87,7 @@ class SearchHit:
     title: str
     url: str | None
     fields: dict[str, Any] = field(default_factory=dict)
+    highlight: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +96,7 @@ class SearchHit:
             "title": self.title,
             "url": self.url,
             **self.fields,
+            "highlight": self.highlight,
         }
 
 
@@ -58,27 +105,35 @@ class SearchResult:
     total: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetBucket]]
+    page: int = 1
+    size: int = 10
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
+            "page": self.page,
+            "size": self.size,
             "hits": [h.to_dict() for h in self.hits],
-            "facets": {k: [asdict(b) for b in v] for k, v in self.facets.items()},
+            "facets": {
+                k: [{"value": b.value, "count": b.count} for b in v] for k, v in self.facets.items()
+            },
         }
 
 
-def build_query(text: str) -> dict[str, Any]:
-    """Full text over the fields as written and over their folded twins.
+def build_query(text: str, words: str | None = None) -> dict[str, Any]:
+    """Full text over the fields as written, their folded twins and their words.
 
     A query with diacritics matches both; one typed without them ("ha noi")
-    matches the folded fields, which hold every article without them.
+    matches the folded fields, which hold every article without them. ``words``
+    (the query segmented into words) adds a phrase match on whole words, which
+    ranks "bệnh viện" the word above "bệnh" and "viện" found apart.
     """
     text = text.strip()
     if not text:
         return {"match_all": {}}
     folded = fold(text)
 
-    def words(query: str, fields: tuple[str, ...]) -> dict[str, Any]:
+    def match(query: str, fields: tuple[str, ...]) -> dict[str, Any]:
         return {
             "multi_match": {
                 "query": query,
@@ -98,50 +153,148 @@ def build_query(text: str) -> dict[str, Any]:
             }
         }
 
+    should = [phrase(text, SEARCH_FIELDS, 2), phrase(folded, FOLDED_SEARCH_FIELDS, 1.5)]
+    if words and "_" in words:
+        should.append(phrase(words, WORD_FIELDS, 1))
     return {
         "bool": {
             "must": [
                 {
                     "bool": {
-                        "should": [words(text, SEARCH_FIELDS), words(folded, FOLDED_SEARCH_FIELDS)],
+                        "should": [match(text, SEARCH_FIELDS), match(folded, FOLDED_SEARCH_FIELDS)],
                         "minimum_should_match": 1,
                     }
                 }
             ],
-            "should": [
-                phrase(text, SEARCH_FIELDS, 2),
-                phrase(folded, FOLDED_SEARCH_FIELDS, 1.5),
-            ],
+            "should": should,
         }
     }
 
 
-def search_articles(
-    client: Elasticsearch,
-    alias: str,
-    text: str,
-    *,
-    size: int = 10,
-    facet_size: int = 10,
-) -> SearchResult:
-    """Top ``size`` hits for ``text`` and the top ``facet_size`` values of every facet."""
-    aggs = {name: {"terms": {"field": fld, "size": facet_size}} for name, fld in FACETS.items()}
-    try:
-        response = client.search(
-            index=alias,
-            query=build_query(text),
-            size=size,
-            aggs=aggs,
-            source_includes=list(_HIT_FIELDS),
-            track_total_hits=True,
-        )
-    except (ApiError, TransportError) as exc:
-        raise SearchError(
-            f"search on {alias!r} failed: {exc}", retriable=isinstance(exc, TransportError)
-        ) from exc
+def _mainly_about(kind: str, name: str) -> dict[str, Any]:
+    """Scores an article by how often it names ``name``: the most about it rank first."""
+    return {
+        "nested": {
+            "path": "entities",
+            "score_mode": "sum",
+            "query": {
+                "function_score": {
+                    "query": {
+                        "bool": {
+                            "filter": [
+                                {"term": {"entities.text": name}},
+                                {"term": {"entities.type": kind}},
+                            ]
+                        }
+                    },
+                    "field_value_factor": {
+                        "field": "entities.count",
+                        "modifier": "log1p",
+                        "missing": 1,
+                    },
+                    "boost_mode": "replace",
+                }
+            },
+        }
+    }
+
+
+def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -> dict[str, Any]:
+    """The search request body for ``request``."""
+    words = segmenter.segment(request.text) if segmenter and request.text.strip() else None
+    filters: list[dict[str, Any]] = []
+    should: list[dict[str, Any]] = []
+    for facet, kind, values in (
+        ("persons", "PER", request.persons),
+        ("locations", "LOC", request.locations),
+        ("organizations", "ORG", request.organizations),
+    ):
+        for value in values:
+            filters.append({"term": {FACETS[facet]: value}})
+            should.append(_mainly_about(kind, value))
+    for facet, values in (
+        ("category", request.categories),
+        ("source", request.sources),
+        ("sentiment", request.sentiments),
+    ):
+        if values:
+            filters.append({"terms": {FACETS[facet]: list(values)}})
+    if request.since or request.until:
+        bounds = {}
+        if request.since:
+            bounds["gte"] = request.since.isoformat()
+        if request.until:
+            bounds["lte"] = request.until.isoformat()
+        filters.append({"range": {DATE_FACET: bounds}})
+    must_not = [] if request.include_duplicates else [{"term": {"is_duplicate": True}}]
+    query: dict[str, Any] = {
+        "bool": {
+            "must": [build_query(request.text, words)],
+            "filter": filters,
+            "should": should,
+            "must_not": must_not,
+        }
+    }
+    aggs: dict[str, Any] = {
+        name: {"terms": {"field": fld, "size": request.facet_size}} for name, fld in FACETS.items()
+    }
+    aggs[DATE_FACET] = {
+        "date_histogram": {
+            "field": DATE_FACET,
+            "calendar_interval": request.interval,
+            "format": "yyyy-MM-dd'T'HH:mm",
+            "min_doc_count": 1,
+        }
+    }
+    body: dict[str, Any] = {
+        "query": query,
+        "from": (request.page - 1) * request.size,
+        "size": request.size,
+        "aggs": aggs,
+        "track_total_hits": True,
+        "_source": {"includes": list(_HIT_FIELDS)},
+    }
+    if request.highlight and request.text.strip():
+        fields: dict[str, Any] = {}
+        for name in _HIGHLIGHTED:
+            whole = name == "title"
+            options = {"number_of_fragments": 0} if whole else {"fragment_size": 160}
+            fields[name] = options
+            fields[FOLDED[name]] = options
+        body["highlight"] = {
+            "pre_tags": [PRE_TAG],
+            "post_tags": [POST_TAG],
+            "fields": fields,
+            # Matches of one field only, not terms that matched elsewhere.
+            "require_field_match": True,
+        }
+        # The originals, to put diacritics back into folded highlights.
+        body["_source"]["includes"] = [*_HIT_FIELDS, "content"]
+    return body
+
+
+def _highlights(hit: dict[str, Any], source: dict[str, Any]) -> dict[str, list[str]]:
+    found = hit.get("highlight") or {}
+    out: dict[str, list[str]] = {}
+    for name in _HIGHLIGHTED:
+        if found.get(name):
+            out[name] = list(found[name])
+            continue
+        folded_fragments = found.get(FOLDED[name])
+        original = source.get(name)
+        if not folded_fragments or not isinstance(original, str):
+            continue
+        folded = fold(original)
+        out[name] = [restore(f, original, folded) or f for f in folded_fragments]
+    return out
+
+
+def parse_response(response: Any, request: SearchRequest) -> SearchResult:
     hits = []
     for hit in response["hits"]["hits"]:
         source = dict(hit.get("_source") or {})
+        highlight = _highlights(hit, source)
+        source.pop("content", None)
         hits.append(
             SearchHit(
                 id=hit["_id"],
@@ -149,16 +302,135 @@ def search_articles(
                 title=source.pop("title", ""),
                 url=source.pop("url", None),
                 fields=source,
+                highlight=highlight,
             )
         )
+    aggregations = response.get("aggregations") or {}
     facets = {
         name: [
-            FacetBucket(str(b["key"]), int(b["doc_count"]))
-            for b in response["aggregations"][name]["buckets"]
+            FacetBucket(str(b.get("key_as_string", b["key"])), int(b["doc_count"]))
+            for b in aggregations.get(name, {}).get("buckets", [])
         ]
-        for name in FACETS
+        for name in (*FACETS, DATE_FACET)
     }
-    return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits, facets=facets)
+    return SearchResult(
+        total=int(response["hits"]["total"]["value"]),
+        hits=hits,
+        facets=facets,
+        page=request.page,
+        size=request.size,
+    )
+
+
+def related_body(article_id: str, source: dict[str, Any], size: int) -> dict[str, Any]:
+    """Articles sharing the most entities and keywords with this one, never its copies."""
+    should: list[dict[str, Any]] = []
+    for name, boost in (
+        ("persons", 3.0),
+        ("organizations", 3.0),
+        ("locations", 1.5),
+        ("keywords", 1.0),
+    ):
+        values = [v for v in source.get(name) or () if isinstance(v, str)]
+        if values:
+            should.append({"terms": {FACETS[name]: values[:50], "boost": boost}})
+    exclude = [article_id]
+    original = source.get("duplicate_of")
+    if isinstance(original, str):
+        exclude.append(original)
+    must_not: list[dict[str, Any]] = [
+        {"ids": {"values": exclude}},
+        {"terms": {"duplicate_of": exclude}},
+        {"term": {"is_duplicate": True}},
+    ]
+    if not should:
+        # Nothing to relate by: an empty result, not every article.
+        should = [{"match_none": {}}]
+    return {
+        "query": {"bool": {"should": should, "minimum_should_match": 1, "must_not": must_not}},
+        "size": size,
+        "track_total_hits": True,
+        "_source": {"includes": list(_HIT_FIELDS)},
+    }
+
+
+_RELATED_SOURCE = ["persons", "organizations", "locations", "keywords", "duplicate_of"]
+
+
+def _failed(alias: str, exc: Exception) -> SearchError:
+    return SearchError(
+        f"search on {alias!r} failed: {exc}", retriable=isinstance(exc, TransportError)
+    )
+
+
+class ArticleSearch:
+    """Searches the alias with a blocking client (the CLI).
+
+    Args:
+        client: the Elasticsearch client (injected).
+        alias: the alias searched.
+        segmenter: segments query text into words, as the indexer did.
+    """
+
+    def __init__(self, client: Elasticsearch, alias: str, segmenter: WordSegmenter) -> None:
+        self._client = client
+        self._alias = alias
+        self._segmenter = segmenter
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        try:
+            response = self._client.search(
+                index=self._alias, body=build_body(request, self._segmenter)
+            )
+        except (ApiError, TransportError) as exc:
+            raise _failed(self._alias, exc) from exc
+        return parse_response(response, request)
+
+    def related(self, article_id: str, size: int = 10) -> SearchResult:
+        try:
+            found = self._client.options(ignore_status=404).get(
+                index=self._alias, id=article_id, source_includes=_RELATED_SOURCE
+            )
+            if not found.get("found"):
+                raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
+            response = self._client.search(
+                index=self._alias, body=related_body(article_id, found["_source"], size)
+            )
+        except (ApiError, TransportError) as exc:
+            raise _failed(self._alias, exc) from exc
+        return parse_response(response, SearchRequest(size=size))
+
+
+class AsyncArticleSearch:
+    """The same as :class:`ArticleSearch` with the async client (the worker's web server)."""
+
+    def __init__(self, client: AsyncElasticsearch, alias: str, segmenter: WordSegmenter) -> None:
+        self._client = client
+        self._alias = alias
+        self._segmenter = segmenter
+
+    async def search(self, request: SearchRequest) -> SearchResult:
+        try:
+            response = await self._client.search(
+                index=self._alias, body=build_body(request, self._segmenter)
+            )
+        except (ApiError, TransportError) as exc:
+            raise _failed(self._alias, exc) from exc
+        return parse_response(response, request)
+
+    async def related(self, article_id: str, size: int = 10) -> SearchResult:
+        try:
+            found = await self._client.options(ignore_status=404).get(
+                index=self._alias, id=article_id, source_includes=_RELATED_SOURCE
+            )
+            if not found.get("found"):
+                raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
+            response = await self._client.search(
+                index=self._alias, body=related_body(article_id, found["_source"], size)
+            )
+        except (ApiError, TransportError) as exc:
+            raise _failed(self._alias, exc) from exc
+        return parse_response(response, SearchRequest(size=size))
 
 
 def count_present(client: Elasticsearch, alias: str, ids: list[str]) -> int:

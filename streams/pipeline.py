@@ -30,7 +30,7 @@ from elasticsearch import AsyncElasticsearch
 
 from config import Settings
 from indexers.bulk import BulkItem, BulkWriter
-from indexers.folding import with_folded_fields
+from indexers.document import DocumentBuilder
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
 from streams.enrichment.runner import EnrichmentRunner
@@ -84,12 +84,18 @@ class Pipeline:
         settings: all settings, read once by the caller.
         enrichment: runs the enrichment of every raw article off the event loop.
         es: the async Elasticsearch client the indexer writes with.
+        documents: adds the folded and word-segmented search fields to each document.
     """
 
     def __init__(
-        self, settings: Settings, enrichment: EnrichmentRunner, es: AsyncElasticsearch
+        self,
+        settings: Settings,
+        enrichment: EnrichmentRunner,
+        es: AsyncElasticsearch,
+        documents: DocumentBuilder,
     ) -> None:
         self.settings = settings
+        self._documents = documents
         self.stats = PipelineStats()
         self._enrichment = enrichment
         self._es = es
@@ -333,7 +339,7 @@ class Pipeline:
             await self._dead_letter(message, stage="decode", exc=exc)
             event.ack()
             return None
-        document = with_folded_fields(article.to_dict())
+        document = self._documents.build(article.to_dict())
         document.pop("id", None)
         document["ingested_at"] = datetime.now(UTC).isoformat()
         return BulkItem(doc_id=article.id, document=document, version=article.version)

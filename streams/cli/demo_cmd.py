@@ -12,7 +12,8 @@ import click
 
 from config import ElasticsearchSettings
 from indexers.client import make_client
-from indexers.search import search_articles, wait_until_searchable
+from indexers.search import ArticleSearch, SearchRequest, wait_until_searchable
+from indexers.segmenter import WordSegmenter
 from streams.cli.options import bootstrap_servers_option, env_option, es_url_option
 from streams.cli.search_cmd import print_result
 
@@ -102,7 +103,8 @@ def demo(samples: Path, query: str, timeout_s: float, bootstrap_servers: str, es
             err=True,
         )
         click.echo(f'$ tinstream search "{query}"')
-        print_result(query, search_articles(client, es_settings.alias, query, size=5))
+        searcher = ArticleSearch(client, es_settings.alias, WordSegmenter())
+        print_result(query, searcher.search(SearchRequest(text=query, size=5, facet_size=5)))
         client.close()
     finally:
         worker.terminate()

@@ -10,7 +10,7 @@ from streams.cli.enrich_cmd import enrich
 from streams.cli.evaluate_cmd import evaluate
 from streams.cli.options import setup_logging
 from streams.cli.publish_cmd import publish
-from streams.cli.search_cmd import search
+from streams.cli.search_cmd import related, search
 from streams.cli.stack_cmd import stack
 from streams.cli.train_cmd import train
 from streams.cli.worker_cmd import worker
@@ -37,6 +37,7 @@ cli.add_command(publish)
 cli.add_command(worker)
 cli.add_command(enrich)
 cli.add_command(search)
+cli.add_command(related)
 cli.add_command(demo)
 cli.add_command(evaluate)
 cli.add_command(train)

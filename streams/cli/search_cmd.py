@@ -1,34 +1,106 @@
-"""``tinstream search QUERY``: top hits and facet counts."""
+"""``tinstream search QUERY`` and ``tinstream related ID``: hits, highlights and facets."""
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
 
 import click
 
 from config import ElasticsearchSettings
 from indexers.client import make_client
-from indexers.errors import SearchError
-from indexers.search import SearchResult, search_articles
+from indexers.errors import ArticleNotFound, SearchError
+from indexers.search import INTERVALS, ArticleSearch, SearchRequest, SearchResult
+from indexers.segmenter import WordSegmenter
 from streams.cli.options import default_of, env_option, es_url_option, json_flag, print_json
+
+F = TypeVar("F", bound=Callable[..., Any])
+_TAG = re.compile(r"</?em>")
+
+
+class _Names(click.ParamType):
+    """A name; from the environment, several names are separated by commas
+    (names have spaces in them: "Hà Nội")."""
+
+    name = "text"
+    envvar_list_splitter = ","
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return str(value).strip()
+
+
+def _filter(flag: str, dest: str, what: str) -> Callable[[F], F]:
+    return env_option(
+        flag,
+        dest,
+        envvar=f"TINSTREAM_SEARCH_{dest.upper()}",
+        multiple=True,
+        type=_Names(),
+        help=f"Only articles {what} (repeat for more).",
+    )
+
+
+def _index_option(f: F) -> F:
+    return env_option(
+        "--index",
+        "alias",
+        envvar="TINSTREAM_ES_ALIAS",
+        default=default_of(ElasticsearchSettings, "alias"),
+        help="Alias searched.",
+    )(f)
+
+
+def _run(es_url: str, alias: str, action: Callable[[ArticleSearch], SearchResult]) -> SearchResult:
+    client = make_client(ElasticsearchSettings(url=es_url, alias=alias))
+    try:
+        return action(ArticleSearch(client, alias, WordSegmenter()))
+    except SearchError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2 if isinstance(exc, ArticleNotFound) else 1)
+    finally:
+        client.close()
 
 
 @click.command()
 @click.argument("query", default="")
 @es_url_option
+@_index_option
+@_filter("--person", "persons", "naming this person (the articles most about them first)")
+@_filter("--location", "locations", "naming this place")
+@_filter("--organization", "organizations", "naming this organisation")
+@_filter("--category", "categories", "of this category")
+@_filter("--source", "sources", "from this source")
+@_filter("--sentiment", "sentiments", "of this sentiment (positive, neutral, negative)")
 @env_option(
-    "--index",
-    "alias",
-    envvar="TINSTREAM_ES_ALIAS",
-    default=default_of(ElasticsearchSettings, "alias"),
-    help="Alias searched.",
+    "--since",
+    envvar="TINSTREAM_SEARCH_SINCE",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Only articles published at or after this time.",
+)
+@env_option(
+    "--until",
+    envvar="TINSTREAM_SEARCH_UNTIL",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Only articles published at or before this time.",
+)
+@env_option(
+    "--duplicates/--no-duplicates",
+    envvar="TINSTREAM_SEARCH_DUPLICATES",
+    default=True,
+    help="Include near-copies of other articles.",
+)
+@env_option(
+    "--page", envvar="TINSTREAM_SEARCH_PAGE", default=1, type=click.IntRange(1), help="Page."
 )
 @env_option(
     "--size",
     envvar="TINSTREAM_SEARCH_SIZE",
     default=10,
-    type=click.IntRange(0, 10000),
-    help="How many hits.",
+    type=click.IntRange(0, 1000),
+    help="Hits per page.",
 )
 @env_option(
     "--facet-size",
@@ -37,33 +109,114 @@ from streams.cli.options import default_of, env_option, es_url_option, json_flag
     type=click.IntRange(1, 1000),
     help="How many values per facet.",
 )
+@env_option(
+    "--interval",
+    envvar="TINSTREAM_SEARCH_INTERVAL",
+    default="day",
+    type=click.Choice(INTERVALS),
+    help="Bucket of the published_at histogram.",
+)
+@env_option(
+    "--highlight/--no-highlight",
+    envvar="TINSTREAM_SEARCH_HIGHLIGHT",
+    default=True,
+    help="Show where the query matched.",
+)
 @json_flag
-def search(query: str, es_url: str, alias: str, size: int, facet_size: int, as_json: bool) -> None:
-    """Search articles for QUERY (all articles when empty) and show facet counts."""
-    settings = ElasticsearchSettings(url=es_url, alias=alias)
-    client = make_client(settings)
+def search(
+    query: str,
+    es_url: str,
+    alias: str,
+    persons: tuple[str, ...],
+    locations: tuple[str, ...],
+    organizations: tuple[str, ...],
+    categories: tuple[str, ...],
+    sources: tuple[str, ...],
+    sentiments: tuple[str, ...],
+    since: datetime | None,
+    until: datetime | None,
+    duplicates: bool,
+    page: int,
+    size: int,
+    facet_size: int,
+    interval: str,
+    highlight: bool,
+    as_json: bool,
+) -> None:
+    """Search articles for QUERY (all articles when empty; diacritics optional)."""
     try:
-        result = search_articles(client, alias, query, size=size, facet_size=facet_size)
+        request = SearchRequest(
+            text=query,
+            persons=persons,
+            locations=locations,
+            organizations=organizations,
+            categories=categories,
+            sources=sources,
+            sentiments=sentiments,
+            since=since,
+            until=until,
+            include_duplicates=duplicates,
+            page=page,
+            size=size,
+            facet_size=facet_size,
+            interval=interval,
+            highlight=highlight,
+        )
     except SearchError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
-    finally:
-        client.close()
+        raise click.UsageError(str(exc)) from exc
+    result = _run(es_url, alias, lambda s: s.search(request))
     if as_json:
         print_json(result.to_dict())
     else:
         print_result(query, result)
 
 
-def print_result(query: str, result: SearchResult) -> None:
-    label = f'"{query}"' if query else "everything"
-    click.echo(f"{result.total} article(s) match {label}")
-    for rank, hit in enumerate(result.hits, start=1):
+@click.command()
+@click.argument("article_id")
+@es_url_option
+@_index_option
+@env_option(
+    "--size",
+    envvar="TINSTREAM_RELATED_SIZE",
+    default=10,
+    type=click.IntRange(1, 1000),
+    help="How many articles.",
+)
+@json_flag
+def related(article_id: str, es_url: str, alias: str, size: int, as_json: bool) -> None:
+    """Articles sharing people, places, organisations and keywords with ARTICLE_ID
+    (never its near-copies). Exit status 2 when there is no such article."""
+    result = _run(es_url, alias, lambda s: s.related(article_id, size))
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        click.echo(f"{result.total} article(s) related to {article_id}")
+        _print_hits(result)
+
+
+def _print_hits(result: SearchResult) -> None:
+    for rank, hit in enumerate(result.hits, start=(result.page - 1) * result.size + 1):
         date = str(hit.fields.get("published_at") or "")[:10]
         source = hit.fields.get("source") or "?"
         score = f"{hit.score:.2f}" if hit.score is not None else "-"
-        click.echo(f"{rank:>3}. {hit.title}")
+        title = (hit.highlight.get("title") or [hit.title])[0]
+        click.echo(f"{rank:>3}. {_bold(title)}  [{hit.id}]")
         click.echo(f"     {source} · {date or 'undated'} · score {score}")
+        for fragment in (hit.highlight.get("content") or hit.highlight.get("summary") or [])[:2]:
+            click.echo(f"     … {_bold(fragment)} …")
+
+
+def _bold(text: str) -> str:
+    """Matches in bold on a terminal, between asterisks otherwise."""
+    on, off = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("*", "*")
+    return _TAG.sub(lambda m: off if m.group(0) == "</em>" else on, text)
+
+
+def print_result(query: str, result: SearchResult) -> None:
+    label = f'"{query}"' if query else "everything"
+    pages = max(1, -(-result.total // result.size)) if result.size else 1
+    click.echo(f"{result.total} article(s) match {label} (page {result.page} of {pages})")
+    _print_hits(result)
     click.echo("")
     for name, buckets in result.facets.items():
         values = ", ".join(f"{b.value} ({b.count})" for b in buckets) or "—"

@@ -1,4 +1,4 @@
-"""``tinstream train ner|topic|sentiment|keywords``: rebuild the enrichment models from data."""
+"""``tinstream train ner|topic|sentiment|keywords|words``: rebuild the models from data."""
 
 from __future__ import annotations
 
@@ -121,6 +121,23 @@ def keywords(data: Path, out: Path) -> None:
 
     n = train_keywords(data / "news" / "vntc-train.jsonl.gz", out)
     click.echo(f"{n} phrases written to {out}")
+
+
+@train.command()
+@_shared_data()
+@_out(Path(__file__).resolve().parents[2] / "indexers" / "models" / "word-counts.json.gz")
+def words(data: Path, out: Path) -> None:
+    """Word counts of ner/vlsp2016-ner-train.conll, for the search word segmenter."""
+    import gzip
+    import json
+
+    from indexers.segmenter import count_words
+
+    counts = count_words([data / "ner" / "vlsp2016-ner-train.conll"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(out, "wt", encoding="utf-8") as handle:
+        json.dump(counts, handle, ensure_ascii=False, separators=(",", ":"))
+    click.echo(f"{len(counts)} words written to {out}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -74,7 +74,9 @@ def worker(
     import faust
 
     from indexers.client import make_async_client, make_client, wait_until_reachable
+    from indexers.document import DocumentBuilder
     from indexers.errors import IndexerError
+    from indexers.segmenter import WordSegmenter
     from indexers.setup import ensure_index
     from streams.enrichment import Enricher
     from streams.enrichment.runner import EnrichmentRunner, ProcessRunner, ThreadRunner
@@ -115,10 +117,13 @@ def worker(
         enricher = Enricher.with_models(settings.enrichment)
         enricher.warm_up()
         enrichment = ThreadRunner(enricher)
+    documents = DocumentBuilder(WordSegmenter(max_chars=settings.indexer.max_segmented_chars))
+    documents.warm_up()
     pipeline = Pipeline(
         settings,
         enrichment,
         make_async_client(settings.elasticsearch),
+        documents,
     )
     settings.worker.data_dir.mkdir(parents=True, exist_ok=True)
     faust.Worker(pipeline.app, loglevel=log_level.upper(), quiet=True).execute_from_commandline()

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
 from elasticsearch import Elasticsearch
 
-from indexers.search import search_articles
+from indexers.search import ArticleSearch, SearchRequest, SearchResult
+from indexers.segmenter import WordSegmenter
 from streams.enrichment.text import clean_text
 from streams.records import DeadLetter, EnrichedArticle, RawArticle
 from tests.integration.conftest import Run, sample_articles
 from tests.texts import OTHER_STORY, STORY
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
+
+
+def _marked(fragment: str) -> set[str]:
+    """The words a highlight marks."""
+    return {w for m in re.findall(r"<em>(.*?)</em>", fragment) for w in m.split()}
 
 
 def test_samples_become_searchable_with_entity_facets(run: Run, es: Elasticsearch) -> None:
@@ -36,7 +43,12 @@ def test_samples_become_searchable_with_entity_facets(run: Run, es: Elasticsearc
     ]
     assert len(with_entities) >= 28, f"only {len(with_entities)} samples got entities"
 
-    result = search_articles(es, run.alias, "", size=0, facet_size=100)
+    searcher = ArticleSearch(es, run.alias, WordSegmenter())
+
+    def search(text: str = "", **options: object) -> SearchResult:
+        return searcher.search(SearchRequest(text=text, **options))  # type: ignore[arg-type]
+
+    result = search(size=0, facet_size=100)
     assert result.total == len(samples)
     assert {(b.value, b.count) for b in result.facets["category"]} == {
         (slug, 4) for slug in {s["category"] for s in samples}
@@ -45,19 +57,55 @@ def test_samples_become_searchable_with_entity_facets(run: Run, es: Elasticsearc
     assert locations["Hà Nội"] >= 5
     assert "Việt Nam" in locations
     assert "Lương Văn Tú" in {b.value for b in result.facets["persons"]}
+    assert [(b.value, b.count) for b in result.facets["language"]] == [("vi", len(samples))]
+    assert [b.value for b in result.facets["duplicate"]] == ["false"]
+    assert result.facets["keywords"]
+    days = sum(b.count for b in result.facets["published_at"])
+    assert days == sum(1 for s in samples if s.get("published_at"))
 
     # Full-text search finds the article about Hội An first.
     hoi_an = next(s["id"] for s in samples if "Hội An" in s["title"])
-    assert search_articles(es, run.alias, "lễ hội đèn lồng Hội An").hits[0].id == hoi_an
-    # Typed without diacritics, the same search finds the same article first.
-    assert search_articles(es, run.alias, "le hoi den long hoi an").hits[0].id == hoi_an
-    as_typed = search_articles(es, run.alias, "Hà Nội", size=100)
-    unaccented = search_articles(es, run.alias, "ha noi", size=100)
+    assert search("lễ hội đèn lồng Hội An").hits[0].id == hoi_an
+    # Typed without diacritics, the same search finds the same article first,
+    # and the highlight shows the title with its diacritics.
+    unaccented_hit = search("le hoi den long hoi an").hits[0]
+    assert unaccented_hit.id == hoi_an
+    assert {"Hội", "An"} <= _marked(unaccented_hit.highlight["title"][0])
+    as_typed = search("Hà Nội", size=100)
+    unaccented = search("ha noi", size=100)
     assert {h.id for h in as_typed.hits} <= {h.id for h in unaccented.hits}
     assert as_typed.total >= 5
+    assert any(
+        {"Hà", "Nội"} <= _marked(f) for h in unaccented.hits for f in h.highlight.get("content", [])
+    )
     da_nang = {s["id"] for s in samples if "Đà Nẵng" in s["title"] + s["content"]}
     assert da_nang
-    assert da_nang <= {h.id for h in search_articles(es, run.alias, "da nang", size=100).hits}
+    assert da_nang <= {h.id for h in search("da nang", size=100).hits}
+
+    # Filters, with the articles most about a person first; pages do not overlap.
+    about = search(persons=("Lương Văn Tú",), size=100)
+    assert about.total >= 1
+    assert all("Lương Văn Tú" in h.fields["persons"] for h in about.hits)
+    hanoi = search(locations=("Hà Nội",), size=100)
+    counts = [
+        next(e["count"] for e in docs[h.id]["entities"] if e["text"] == "Hà Nội")
+        for h in hanoi.hits
+    ]
+    assert counts == sorted(counts, reverse=True)
+    category = samples[0]["category"]
+    assert search(categories=(category,)).total == 4
+    first, second = search(size=5), search(size=5, page=2)
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+    # Related articles share entities or keywords, never the article itself.
+    anchor = hanoi.hits[0].id
+    related = searcher.related(anchor, size=5)
+    assert related.hits and anchor not in {h.id for h in related.hits}
+    mine = {*docs[anchor]["persons"], *docs[anchor]["locations"], *docs[anchor]["organizations"]}
+    mine |= set(docs[anchor]["keywords"])
+    for hit in related.hits:
+        theirs = {*hit.fields["persons"], *hit.fields["locations"], *hit.fields["organizations"]}
+        assert mine & (theirs | set(hit.fields["keywords"])), hit.id
 
     # The CLI prints the same in the documented JSON shape.
     cli = run.cli("search", "Hội An", "--json", "--index", run.alias)
@@ -67,6 +115,18 @@ def test_samples_become_searchable_with_entity_facets(run: Run, es: Elasticsearc
     assert {"id", "score", "title", "url", "source", "published_at"} <= out["hits"][0].keys()
     assert set(out["facets"]) >= {"persons", "locations", "organizations", "category", "sentiment"}
     assert all({"value", "count"} == set(b) for b in out["facets"]["locations"])
+    assert {"Hội", "An"} <= _marked(out["hits"][0]["highlight"]["title"][0])
+    assert set(out["facets"]) >= {"language", "keywords", "duplicate", "published_at"}
+    filtered = run.cli(
+        "search", "--location", "Hà Nội", "--since", "2000-01-01", "--json", "--index", run.alias
+    )
+    assert json.loads(filtered.stdout)["total"] == hanoi.total, filtered.stderr
+    text = run.cli("related", anchor, "--index", run.alias)
+    assert text.returncode == 0 and related.hits[0].title in text.stdout, text.stderr
+    missing = run.cli("related", "no-such-article", "--index", run.alias)
+    assert missing.returncode == 2 and "no article 'no-such-article'" in missing.stderr
+    bad = run.cli("search", "--page", "0", "--index", run.alias)
+    assert bad.returncode == 2 and "--page" in bad.stderr
 
 
 def test_bad_messages_are_dead_lettered_and_valid_ones_indexed(run: Run, es: Elasticsearch) -> None:
@@ -254,6 +314,16 @@ def test_near_duplicates_point_at_the_original_across_restarts(run: Run, es: Ela
     run.wait_indexed(es, ["late"])
     late = es.get(index=run.alias, id="late")["_source"]
     assert late["duplicate_of"] == "orig"
+    assert late["is_duplicate"] is True
+
+    # Copies are flagged for the facet, left out on request and never "related".
+    searcher = ArticleSearch(es, run.alias, WordSegmenter())
+    flags = searcher.search(SearchRequest()).facets["duplicate"]
+    assert {(b.value, b.count) for b in flags} == {("true", 2), ("false", 2)}
+    originals = searcher.search(SearchRequest(include_duplicates=False))
+    assert {h.id for h in originals.hits} == {"orig", "other"}
+    for anchor in ("orig", "copy"):
+        assert not {"orig", "copy", "late"} & {h.id for h in searcher.related(anchor).hits}
 
 
 def _get(port: int, path: str) -> tuple[int, dict[str, object]]:

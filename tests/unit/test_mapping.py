@@ -6,10 +6,20 @@ import json
 import unicodedata
 from typing import Any
 
+import pytest
+
 from config import ElasticsearchSettings
-from indexers.folding import fold, with_folded_fields
+from indexers.document import DocumentBuilder
+from indexers.folding import fold
 from indexers.mapping import FACETS, index_name, mappings, template_body
 from indexers.search import build_query
+from indexers.segmenter import WordModel, WordSegmenter
+
+# A small hand-written word model, so these tests need no dictionary on disk.
+_MODEL = WordModel(
+    frozenset({"bệnh viện", "hà nội", "thủ tướng", "y tế", "học sinh", "sinh học"}),
+    {"bệnh viện": 40, "học sinh": 30, "sinh học": 5, "học": 50, "sinh": 10, "ở": 100},
+)
 
 
 def _field(mapping: dict[str, Any], path: str) -> dict[str, Any]:
@@ -19,10 +29,10 @@ def _field(mapping: dict[str, Any], path: str) -> dict[str, Any]:
     return node
 
 
-def test_facets_are_keywords() -> None:
+def test_facets_are_aggregatable() -> None:
     m = mappings()
     for field in FACETS.values():
-        assert _field(m, field)["type"] == "keyword", field
+        assert _field(m, field)["type"] in ("keyword", "boolean"), field
 
 
 def test_dates_text_and_url() -> None:
@@ -65,9 +75,20 @@ def test_folding_drops_diacritics_and_case() -> None:
     assert fold("Đà Nẵng") == "da nang"
     assert fold("HÀ NỘI, Thừa Thiên Huế") == "ha noi, thua thien hue"
     assert fold(unicodedata.normalize("NFD", "Quảng Ngãi")) == "quang ngai"
-    doc = with_folded_fields({"title": "Hà Nội", "content": "Đường phố", "summary": None})
+    doc = DocumentBuilder(WordSegmenter(_MODEL)).build(
+        {"title": "Hà Nội", "content": "Đường phố", "summary": None}
+    )
     assert (doc["title_folded"], doc["content_folded"]) == ("ha noi", "duong pho")
     assert "summary_folded" not in doc
+    assert doc["is_duplicate"] is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Thừa Thiên Huế", "ĐẶNG THỊ Ỷ", "İstanbul ǅ ﬁ ß 𝔘 한국어 😀", "x\u0301y"],
+)
+def test_folding_keeps_every_offset(text: str) -> None:
+    assert len(fold(text)) == len(unicodedata.normalize("NFC", text))
 
 
 def test_a_query_searches_the_text_as_typed_and_folded() -> None:

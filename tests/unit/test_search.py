@@ -1,0 +1,115 @@
+"""Search request bodies, response reading and highlights with diacritics put back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from indexers.errors import SearchError
+from indexers.folding import fold
+from indexers.highlight import restore
+from indexers.search import SearchRequest, build_body, parse_response, related_body
+from indexers.segmenter import WordModel, WordSegmenter
+
+_SEGMENTER = WordSegmenter(WordModel(frozenset({"bệnh viện"}), {"bệnh viện": 3}))
+
+
+def test_filters_page_and_highlight_are_in_the_body() -> None:
+    body = build_body(
+        SearchRequest(
+            text="bệnh viện",
+            persons=("Nguyễn Văn A", "Trần Thị B"),
+            categories=("suc-khoe", "xa-hoi"),
+            since=datetime(2026, 1, 1),
+            page=3,
+            size=20,
+            include_duplicates=False,
+        ),
+        _SEGMENTER,
+    )
+    query = body["query"]["bool"]
+    assert {"term": {"persons": "Nguyễn Văn A"}} in query["filter"]
+    assert {"term": {"persons": "Trần Thị B"}} in query["filter"]
+    assert {"terms": {"category.label": ["suc-khoe", "xa-hoi"]}} in query["filter"]
+    assert {"range": {"published_at": {"gte": "2026-01-01T00:00:00"}}} in query["filter"]
+    assert query["must_not"] == [{"term": {"is_duplicate": True}}]
+    # One ranking clause per person: the articles naming them most come first.
+    assert [c["nested"]["path"] for c in query["should"]] == ["entities", "entities"]
+    assert (body["from"], body["size"]) == (40, 20)
+    assert {"title", "title_folded", "content_folded"} <= set(body["highlight"]["fields"])
+    text = str(query["must"])
+    assert "bệnh_viện" in text and "title_words^3" in text
+
+
+def test_no_text_means_no_highlight_and_match_all() -> None:
+    body = build_body(SearchRequest(), _SEGMENTER)
+    assert body["query"]["bool"]["must"] == [{"match_all": {}}]
+    assert "highlight" not in body
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"page": 0}, {"size": -1}, {"page": 200, "size": 100}, {"interval": "fortnight"}],
+)
+def test_bad_requests_are_refused_with_a_reason(options: dict[str, Any]) -> None:
+    with pytest.raises(SearchError):
+        SearchRequest(**options)
+
+
+def test_since_after_until_is_refused() -> None:
+    with pytest.raises(SearchError, match="since is after until"):
+        SearchRequest(since=datetime(2026, 2, 1), until=datetime(2026, 1, 1))
+
+
+def test_folded_highlight_gets_its_diacritics_back() -> None:
+    original = "Mưa lớn ở Hà Nội, phố Đống Đa ngập."
+    folded = fold(original)
+    fragment = "mua lon o <em>ha noi</em>, pho <em>dong</em> da ngap."
+    assert restore(fragment, original, folded) == (
+        "Mưa lớn ở <em>Hà Nội</em>, phố <em>Đống</em> Đa ngập."
+    )
+    assert restore("<em>khong co</em>", original, folded) is None
+
+
+def test_response_prefers_as_typed_highlights_and_restores_folded_ones() -> None:
+    response = {
+        "hits": {
+            "total": {"value": 1},
+            "hits": [
+                {
+                    "_id": "a",
+                    "_score": 2.0,
+                    "_source": {"title": "Hà Nội mưa", "content": "Trời Hà Nội mưa to."},
+                    "highlight": {
+                        "title": ["<em>Hà Nội</em> mưa"],
+                        "title_folded": ["<em>ha noi</em> mua"],
+                        "content_folded": ["troi <em>ha noi</em> mua to."],
+                    },
+                }
+            ],
+        },
+        "aggregations": {
+            "duplicate": {"buckets": [{"key": 0, "key_as_string": "false", "doc_count": 1}]},
+        },
+    }
+    result = parse_response(response, SearchRequest(text="ha noi"))
+    hit = result.hits[0]
+    assert hit.highlight == {
+        "title": ["<em>Hà Nội</em> mưa"],
+        "content": ["Trời <em>Hà Nội</em> mưa to."],
+    }
+    assert "content" not in hit.to_dict()
+    assert result.facets["duplicate"][0].value == "false"
+    assert result.facets["persons"] == []
+
+
+def test_related_excludes_the_article_and_every_copy() -> None:
+    body = related_body("b", {"persons": ["Nguyễn Văn A"], "duplicate_of": "a"}, 5)
+    must_not = body["query"]["bool"]["must_not"]
+    assert {"ids": {"values": ["b", "a"]}} in must_not
+    assert {"terms": {"duplicate_of": ["b", "a"]}} in must_not
+    assert {"term": {"is_duplicate": True}} in must_not
+    nothing = related_body("c", {}, 5)["query"]["bool"]["should"]
+    assert nothing == [{"match_none": {}}]

@@ -1,0 +1,61 @@
+"""The search word segmenter: dictionary words, names, breaks and limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from indexers.segmenter import WordModel, WordSegmenter, count_words
+
+_MODEL = WordModel(
+    frozenset({"bệnh viện", "hà nội", "thủ tướng", "y tế", "học sinh", "sinh học", "bộ y"}),
+    {"bệnh viện": 40, "học sinh": 30, "sinh học": 5, "học": 50, "sinh": 10, "y tế": 20},
+)
+
+
+def _segment(text: str) -> str:
+    return WordSegmenter(_MODEL).segment(text)
+
+
+def test_dictionary_words_are_joined_and_names_kept_whole() -> None:
+    assert _segment("Thủ tướng Nguyễn Xuân Phúc thăm bệnh viện ở Hà Nội") == (
+        "Thủ_tướng Nguyễn_Xuân_Phúc thăm bệnh_viện ở Hà_Nội"
+    )
+
+
+def test_the_more_probable_cut_wins() -> None:
+    # "học sinh học" is "học_sinh học" (learner + study), counts decide.
+    assert _segment("học sinh học") == "học_sinh học"
+    # A capitalised run that is two words by the counts is cut as words.
+    assert _segment("Bộ Y tế") == "Bộ Y_tế"
+
+
+def test_punctuation_and_numbers_break_words() -> None:
+    assert _segment("bệnh, viện 2024 hà-nội") == "bệnh viện hà nội"
+
+
+def test_text_past_the_limit_stays_as_it_is() -> None:
+    segmenter = WordSegmenter(_MODEL, max_chars=12)
+    assert segmenter.segment("bệnh viện ở bệnh viện") == "bệnh_viện ở bệnh viện"
+
+
+def test_model_is_loaded_once_on_first_use() -> None:
+    calls: list[int] = []
+
+    def loader() -> WordModel:
+        calls.append(1)
+        return _MODEL
+
+    segmenter = WordSegmenter(loader=loader)
+    assert calls == []
+    segmenter.segment("học sinh")
+    segmenter.segment("bệnh viện")
+    assert calls == [1]
+
+
+def test_counts_come_from_the_words_of_a_conll_file(tmp_path: Path) -> None:
+    gold = tmp_path / "g.conll"
+    gold.write_text(
+        "# doc 1\nBệnh_viện\tN\nở\tE\nHà_Nội\tNp\n,\tCH\n2024\tM\n\nbệnh_viện\tN\n",
+        encoding="utf-8",
+    )
+    assert count_words([gold]) == {"bệnh viện": 2, "hà nội": 1, "ở": 1}
