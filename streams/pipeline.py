@@ -31,6 +31,7 @@ from elasticsearch import AsyncElasticsearch
 from config import Settings
 from indexers.bulk import BulkItem, BulkWriter
 from indexers.document import DocumentBuilder
+from indexers.search import AsyncArticleSearch
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
 from streams.enrichment.runner import EnrichmentRunner
@@ -43,6 +44,7 @@ from streams.records import (
     Stage,
     article_version,
 )
+from streams.web import add_views
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +87,7 @@ class Pipeline:
         enrichment: runs the enrichment of every raw article off the event loop.
         es: the async Elasticsearch client the indexer writes with.
         documents: adds the folded and word-segmented search fields to each document.
+        search: answers the web server's search and related-articles requests.
     """
 
     def __init__(
@@ -93,9 +96,11 @@ class Pipeline:
         enrichment: EnrichmentRunner,
         es: AsyncElasticsearch,
         documents: DocumentBuilder,
+        search: AsyncArticleSearch,
     ) -> None:
         self.settings = settings
         self._documents = documents
+        self._search = search
         self.stats = PipelineStats()
         self._enrichment = enrichment
         self._es = es
@@ -155,7 +160,7 @@ class Pipeline:
             self._flush_if_lingering
         )
         app.timer(interval=30.0, name="log-stats")(self._log_stats)
-        self._add_health_views(app)
+        add_views(app, self._search, self.readiness)
         # Fired after the consumer stopped: nothing will use the clients any more.
         app.on_before_shutdown.connect(self._on_shutdown)
         return app
@@ -175,21 +180,6 @@ class Pipeline:
                 self.stats.dead_lettered,
                 self.writer.retries,
             )
-
-    def _add_health_views(self, app: faust.App) -> None:
-        """``GET /health`` (the worker is alive) and ``GET /ready`` (it can do its work),
-        for orchestrators' liveness and readiness probes."""
-        pipeline = self
-
-        async def health(view: Any, request: Any) -> Any:
-            return view.json({"status": "alive"})
-
-        async def ready(view: Any, request: Any) -> Any:
-            report = await pipeline.readiness()
-            return view.json(report, status=200 if report["ready"] else 503)
-
-        app.page("/health")(health)
-        app.page("/ready")(ready)
 
     async def readiness(self) -> dict[str, Any]:
         """Ready when partitions are assigned (so Kafka is reachable and the group

@@ -76,6 +76,7 @@ def worker(
     from indexers.client import make_async_client, make_client, wait_until_reachable
     from indexers.document import DocumentBuilder
     from indexers.errors import IndexerError
+    from indexers.search import AsyncArticleSearch
     from indexers.segmenter import WordSegmenter
     from indexers.setup import ensure_index
     from streams.enrichment import Enricher
@@ -117,13 +118,16 @@ def worker(
         enricher = Enricher.with_models(settings.enrichment)
         enricher.warm_up()
         enrichment = ThreadRunner(enricher)
-    documents = DocumentBuilder(WordSegmenter(max_chars=settings.indexer.max_segmented_chars))
+    segmenter = WordSegmenter(max_chars=settings.indexer.max_segmented_chars)
+    documents = DocumentBuilder(segmenter)
     documents.warm_up()
+    es_async = make_async_client(settings.elasticsearch)
     pipeline = Pipeline(
         settings,
         enrichment,
-        make_async_client(settings.elasticsearch),
+        es_async,
         documents,
+        AsyncArticleSearch(es_async, settings.elasticsearch.alias, segmenter),
     )
     settings.worker.data_dir.mkdir(parents=True, exist_ok=True)
     faust.Worker(pipeline.app, loglevel=log_level.upper(), quiet=True).execute_from_commandline()

@@ -337,7 +337,7 @@ def _get(port: int, path: str) -> tuple[int, dict[str, object]]:
         return error.code, json.loads(error.read())
 
 
-def test_health_and_readiness_of_a_worker(run: Run, es: Elasticsearch) -> None:
+def test_health_readiness_and_search_over_http(run: Run, es: Elasticsearch) -> None:
     run.start_worker()
     port = run.web_ports[-1]
     # Poll until the worker has joined its group (its web server starts before that).
@@ -356,3 +356,24 @@ def test_health_and_readiness_of_a_worker(run: Run, es: Elasticsearch) -> None:
     assert report["kafka"] is True and report["elasticsearch"] is True
     assert isinstance(report["partitions"], int) and report["partitions"] >= 1
     assert _get(port, "/health") == (200, {"status": "alive"})
+
+    # The same search as the CLI, over HTTP.
+    _publish(
+        run,
+        {"id": "flood", "title": "Mưa lớn gây ngập ở Hà Nội", "content": STORY},
+        {"id": "match", "title": "Tin thể thao", "content": OTHER_STORY},
+    )
+    run.wait_indexed(es, ["flood", "match"])
+    status, body = _get(port, "/search?q=ha+noi&size=5")
+    assert status == 200, body
+    assert body["total"] >= 1 and body["hits"][0]["id"] == "flood"  # type: ignore[index]
+    assert {"Hà", "Nội"} <= _marked(body["hits"][0]["highlight"]["title"][0])  # type: ignore[index]
+    assert {"persons", "locations", "published_at"} <= set(body["facets"])  # type: ignore[arg-type]
+    status, body = _get(port, "/search?page=zero")
+    assert status == 400 and "page must be an integer" in str(body["error"])
+    status, body = _get(port, "/articles/nope/related")
+    assert status == 404 and "no article 'nope'" in str(body["error"])
+    status, body = _get(port, "/articles/flood/related")
+    assert status == 200 and "flood" not in {h["id"] for h in body["hits"]}  # type: ignore[attr-defined]
+    status, spec = _get(port, "/openapi.json")
+    assert status == 200 and "/search" in spec["paths"]  # type: ignore[operator]

@@ -1,0 +1,308 @@
+"""The worker's HTTP API: health, readiness, search, related articles, OpenAPI.
+
+Served by Faust's web server (aiohttp) next to the agents. Query parameters are
+checked here, and a bad one gets a 400 naming it, never a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+import faust
+
+from indexers.errors import ArticleNotFound, SearchError
+from indexers.search import INTERVALS, MAX_RESULT_WINDOW, AsyncArticleSearch, SearchRequest
+
+log = logging.getLogger(__name__)
+
+# parameter → (SearchRequest field, description); repeatable filters.
+_FILTERS = {
+    "person": ("persons", "Articles naming this person; the most about them first."),
+    "location": ("locations", "Articles naming this place."),
+    "organization": ("organizations", "Articles naming this organisation."),
+    "category": ("categories", "Articles of this category."),
+    "source": ("sources", "Articles from this source."),
+    "sentiment": ("sentiments", "Articles of this sentiment: positive, neutral, negative."),
+}
+_INTEGERS = {
+    "page": (1, 1, MAX_RESULT_WINDOW, "Page, from 1."),
+    "size": (10, 0, 1000, "Hits per page."),
+    "facet_size": (10, 1, 1000, "Values per facet."),
+}
+_BOOLEANS = {
+    "duplicates": (True, "Include near-copies of other articles."),
+    "highlight": (True, "Return highlighted fragments."),
+}
+_DATES = {
+    "since": "Articles published at or after this ISO 8601 date or time.",
+    "until": "Articles published at or before this ISO 8601 date or time.",
+}
+_KNOWN = {"q", "interval", *_FILTERS, *_INTEGERS, *_BOOLEANS, *_DATES}
+
+
+class BadParameter(SearchError):
+    """A query parameter the API cannot use; the message names it."""
+
+
+def parse_search(query: Any) -> SearchRequest:
+    """A :class:`SearchRequest` from URL query parameters (an aiohttp ``MultiDict``)."""
+    unknown = sorted(set(query.keys()) - _KNOWN)
+    if unknown:
+        raise BadParameter(f"unknown parameter {unknown[0]!r}; known: {', '.join(sorted(_KNOWN))}")
+    values: dict[str, Any] = {"text": query.get("q", "")}
+    for name, (field, _) in _FILTERS.items():
+        found = tuple(v.strip() for v in query.getall(name, []) if v.strip())
+        values[field] = found
+    for name, (_default, low, high, _) in _INTEGERS.items():
+        raw = query.get(name)
+        if raw is None:
+            continue
+        try:
+            number = int(raw)
+        except ValueError:
+            raise BadParameter(f"{name} must be an integer, not {raw!r}") from None
+        if not low <= number <= high:
+            raise BadParameter(f"{name} must be between {low} and {high}, not {number}")
+        values[name] = number
+    for name in _BOOLEANS:
+        raw = query.get(name)
+        if raw is None:
+            continue
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise BadParameter(f"{name} must be true or false, not {raw!r}")
+        values["include_duplicates" if name == "duplicates" else name] = raw.lower() in (
+            "true",
+            "1",
+        )
+    for name in _DATES:
+        raw = query.get(name)
+        if raw is None:
+            continue
+        try:
+            values[name] = datetime.fromisoformat(raw)
+        except ValueError:
+            raise BadParameter(f"{name} must be an ISO 8601 date or time, not {raw!r}") from None
+    if "interval" in query:
+        values["interval"] = query["interval"]
+    try:
+        return SearchRequest(**values)
+    except SearchError as exc:
+        raise BadParameter(str(exc)) from exc
+
+
+Readiness = Callable[[], Awaitable[dict[str, Any]]]
+
+
+def add_views(app: faust.App, search: AsyncArticleSearch, readiness: Readiness) -> None:
+    """Register the API's views on the Faust app's web server."""
+
+    async def health(view: Any, request: Any) -> Any:
+        """Liveness: the worker process answers."""
+        return view.json({"status": "alive"})
+
+    async def ready(view: Any, request: Any) -> Any:
+        """Readiness: Kafka partitions assigned and Elasticsearch reachable."""
+        report = await readiness()
+        return view.json(report, status=200 if report["ready"] else 503)
+
+    async def search_view(view: Any, request: Any) -> Any:
+        try:
+            result = await search.search(parse_search(request.query))
+        except BadParameter as exc:
+            return view.json({"error": str(exc)}, status=400)
+        except SearchError as exc:
+            log.warning("search failed: %s", exc)
+            return view.json({"error": str(exc)}, status=503 if exc.retriable else 502)
+        return view.json(result.to_dict())
+
+    async def related_view(view: Any, request: Any, article_id: str) -> Any:
+        raw = request.query.get("size", "10")
+        if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+            return view.json({"error": f"size must be between 1 and 1000, not {raw!r}"}, status=400)
+        try:
+            result = await search.related(article_id, int(raw))
+        except ArticleNotFound as exc:
+            return view.json({"error": str(exc)}, status=404)
+        except SearchError as exc:
+            log.warning("related search failed: %s", exc)
+            return view.json({"error": str(exc)}, status=503 if exc.retriable else 502)
+        return view.json(result.to_dict())
+
+    async def openapi_view(view: Any, request: Any) -> Any:
+        return view.json(openapi())
+
+    app.page("/health")(health)
+    app.page("/ready")(ready)
+    app.page("/search")(search_view)
+    app.page("/articles/{article_id}/related")(related_view)
+    app.page("/openapi.json")(openapi_view)
+
+
+def _parameter(name: str, schema: Mapping[str, Any], description: str, **extra: Any) -> Any:
+    return {
+        "name": name,
+        "in": "query",
+        "schema": dict(schema),
+        "description": description,
+        **extra,
+    }
+
+
+def openapi() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of this API, built from the same tables the
+    parser uses, so the two cannot drift apart."""
+    error = {"$ref": "#/components/schemas/Error"}
+    result = {"$ref": "#/components/schemas/SearchResult"}
+
+    def responses(ok: dict[str, Any], *codes: tuple[int, str]) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "200": {"description": "OK", "content": {"application/json": {"schema": ok}}}
+        }
+        for code, text in codes:
+            out[str(code)] = {
+                "description": text,
+                "content": {"application/json": {"schema": error}},
+            }
+        return out
+
+    search_parameters = [
+        _parameter("q", {"type": "string"}, "Query text; diacritics optional."),
+        *(
+            _parameter(
+                name,
+                {"type": "array", "items": {"type": "string"}},
+                text,
+                style="form",
+                explode=True,
+            )
+            for name, (_, text) in _FILTERS.items()
+        ),
+        *(
+            _parameter(name, {"type": "string", "format": "date-time"}, t)
+            for name, t in _DATES.items()
+        ),
+        *(
+            _parameter(
+                name,
+                {"type": "integer", "default": default, "minimum": low, "maximum": high},
+                text,
+            )
+            for name, (default, low, high, text) in _INTEGERS.items()
+        ),
+        *(
+            _parameter(name, {"type": "boolean", "default": default}, text)
+            for name, (default, text) in _BOOLEANS.items()
+        ),
+        _parameter(
+            "interval",
+            {"type": "string", "enum": list(INTERVALS), "default": "day"},
+            "Bucket of the published_at facet.",
+        ),
+    ]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "tinstream",
+            "version": "1",
+            "description": "Search enriched Vietnamese news; health of the worker.",
+        },
+        "paths": {
+            "/search": {
+                "get": {
+                    "summary": "Search articles, with facets and highlights",
+                    "parameters": search_parameters,
+                    "responses": responses(
+                        result, (400, "A bad parameter"), (503, "Elasticsearch unreachable")
+                    ),
+                }
+            },
+            "/articles/{article_id}/related": {
+                "get": {
+                    "summary": "Articles sharing people, places, organisations and keywords",
+                    "parameters": [
+                        {
+                            "name": "article_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        _parameter(
+                            "size",
+                            {"type": "integer", "default": 10, "minimum": 1, "maximum": 1000},
+                            "How many articles.",
+                        ),
+                    ],
+                    "responses": responses(result, (400, "A bad size"), (404, "No such article")),
+                }
+            },
+            "/health": {
+                "get": {
+                    "summary": "Liveness",
+                    "responses": {"200": {"description": "The worker answers"}},
+                }
+            },
+            "/ready": {
+                "get": {
+                    "summary": "Readiness: partitions assigned, Elasticsearch reachable",
+                    "responses": {
+                        "200": {"description": "Ready"},
+                        "503": {"description": "Not ready; the body says what is missing"},
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "string"}},
+                },
+                "SearchResult": {
+                    "type": "object",
+                    "required": ["total", "page", "size", "hits", "facets"],
+                    "properties": {
+                        "total": {"type": "integer"},
+                        "page": {"type": "integer"},
+                        "size": {"type": "integer"},
+                        "hits": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "title", "highlight"],
+                                "properties": {
+                                    "id": {"type": "string"},
+                                    "score": {"type": ["number", "null"]},
+                                    "title": {"type": "string"},
+                                    "url": {"type": ["string", "null"]},
+                                    "highlight": {
+                                        "type": "object",
+                                        "additionalProperties": {
+                                            "type": "array",
+                                            "items": {"type": "string"},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                        "facets": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "value": {"type": "string"},
+                                        "count": {"type": "integer"},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            }
+        },
+    }
