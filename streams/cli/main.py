@@ -8,6 +8,7 @@ from streams import PIPELINE_VERSION
 from streams.cli.demo_cmd import demo
 from streams.cli.enrich_cmd import enrich
 from streams.cli.evaluate_cmd import evaluate
+from streams.cli.index_cmd import index
 from streams.cli.options import setup_logging
 from streams.cli.publish_cmd import publish
 from streams.cli.search_cmd import related, search
@@ -41,6 +42,7 @@ cli.add_command(related)
 cli.add_command(demo)
 cli.add_command(evaluate)
 cli.add_command(train)
+cli.add_command(index)
 
 
 def main() -> None:
