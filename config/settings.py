@@ -76,6 +76,21 @@ class ElasticsearchSettings(BaseSettings):
     request_timeout_s: float = 30.0
 
 
+class KibanaSettings(BaseSettings):
+    """How ``tinstream kibana import`` reaches Kibana."""
+
+    model_config = _config("KIBANA_")
+
+    url: str = "http://127.0.0.1:5601"
+    api_key: SecretStr | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    # A Kibana space other than the default one.
+    space: str | None = None
+    ca_certs: Path | None = None
+    request_timeout_s: float = 60.0
+
+
 class IndexerSettings(BaseSettings):
     """Bulk batching and retry policy of the indexer agent."""
 
@@ -151,6 +166,7 @@ class Settings(BaseSettings):
     topics: TopicSettings = Field(default_factory=TopicSettings)
     elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
     indexer: IndexerSettings = Field(default_factory=IndexerSettings)
+    kibana: KibanaSettings = Field(default_factory=KibanaSettings)
     enrichment: EnrichmentSettings = Field(default_factory=EnrichmentSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     stack: StackSettings = Field(default_factory=StackSettings)

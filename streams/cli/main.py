@@ -9,6 +9,7 @@ from streams.cli.demo_cmd import demo
 from streams.cli.enrich_cmd import enrich
 from streams.cli.evaluate_cmd import evaluate
 from streams.cli.index_cmd import index
+from streams.cli.kibana_cmd import kibana
 from streams.cli.options import setup_logging
 from streams.cli.publish_cmd import publish
 from streams.cli.search_cmd import related, search
@@ -43,6 +44,7 @@ cli.add_command(demo)
 cli.add_command(evaluate)
 cli.add_command(train)
 cli.add_command(index)
+cli.add_command(kibana)
 
 
 def main() -> None:
