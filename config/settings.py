@@ -99,12 +99,11 @@ class IndexerSettings(BaseSettings):
     batch_max_docs: int = Field(default=500, ge=1)
     batch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     linger_s: float = Field(default=0.5, gt=0)
+    # Bulk requests in flight at once: the next batches are gathered meanwhile.
+    max_inflight_batches: int = Field(default=2, ge=1, le=16)
     retry_initial_s: float = Field(default=0.2, gt=0)
     retry_max_s: float = Field(default=30.0, gt=0)
     refresh: Literal["false", "true", "wait_for"] = "false"
-    # Text beyond this many characters is indexed as syllables only, not also as
-    # words: word segmentation runs on the event loop and must stay cheap.
-    max_segmented_chars: int = Field(default=100_000, ge=0)
 
 
 class EnrichmentSettings(BaseSettings):
@@ -116,6 +115,9 @@ class EnrichmentSettings(BaseSettings):
     # Beyond this many characters of content the NLP reads no further (the text
     # itself is still indexed whole); bounds the time one hostile article can take.
     max_nlp_chars: int = Field(default=20_000, ge=1000)
+    # Content beyond this many characters is indexed as syllables only, not also
+    # as words (the *_words fields), which bounds the segmenter's time.
+    max_segmented_chars: int = Field(default=100_000, ge=0)
     # "tinstream": the project's own CRF (trained on VLSP 2016, see its model card);
     # "underthesea": underthesea's stock tagger, for comparison.
     ner_model: Literal["tinstream", "underthesea"] = "tinstream"

@@ -15,13 +15,14 @@ acknowledged the documents.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
+import orjson
 from elasticsearch import ApiError, AsyncElasticsearch, TransportError
 
 from config import IndexerSettings
@@ -38,24 +39,34 @@ _REQUEST_RETRIABLE = _RETRIABLE_STATUS | {401, 403}
 
 @dataclass(frozen=True, slots=True)
 class BulkItem:
-    """One action: index ``document`` under ``doc_id``, or delete it when ``document`` is None."""
+    """One action: index ``document`` under ``doc_id``, or delete it when ``document`` is None.
+
+    The document is serialised once, here (orjson: several times faster than the
+    standard library on the indexer's hot path); that is also its size.
+    """
 
     doc_id: str
     document: dict[str, Any] | None
     # External version (see streams.records.article_version); None: last write wins.
     version: int | None = None
+    source: bytes | None = field(init=False, repr=False, compare=False)
 
-    def action_lines(self, index: str) -> list[dict[str, Any]]:
+    def __post_init__(self) -> None:
+        source = None if self.document is None else orjson.dumps(self.document)
+        object.__setattr__(self, "source", source)
+
+    def ndjson(self, index: str) -> bytes:
+        """The action and its document, newline-terminated, ready for the bulk body."""
         meta: dict[str, Any] = {"_index": index, "_id": self.doc_id}
         if self.version is not None:
             meta["version"] = self.version
             meta["version_type"] = "external"
-        if self.document is None:
-            return [{"delete": meta}]
-        return [{"index": meta}, self.document]
+        if self.source is None:
+            return orjson.dumps({"delete": meta}) + b"\n"
+        return orjson.dumps({"index": meta}) + b"\n" + self.source + b"\n"
 
     def size_bytes(self) -> int:
-        return 64 + len(json.dumps(self.document, ensure_ascii=False)) if self.document else 64
+        return 64 + (len(self.source) if self.source is not None else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +154,15 @@ class BulkWriter:
         pending = list(range(len(items)))
         attempt = 0
         while pending:
-            operations: list[dict[str, Any]] = []
-            for i in pending:
-                operations.extend(items[i].action_lines(self._index))
+            # Pre-serialised NDJSON, which the client sends as it is.
+            body = b"".join(items[i].ndjson(self._index) for i in pending)
             try:
+                started = time.perf_counter()
                 response = await self._client.bulk(
-                    operations=operations, refresh=self._settings.refresh
+                    operations=cast(Any, body), refresh=self._settings.refresh
+                )
+                log.debug(
+                    "bulk of %d items took %.3fs", len(pending), time.perf_counter() - started
                 )
             except (TransportError, ApiError) as exc:
                 status = getattr(exc, "status_code", None) or getattr(exc, "status", None)

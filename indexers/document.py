@@ -2,12 +2,13 @@
 
 Elasticsearch's minimal node has no Vietnamese analysis, so what an analyser
 would derive is derived here: folded twins of the text fields (indexers.folding),
-word-segmented twins of the title and content (indexers.segmenter), and the
-duplicate flag Kibana aggregates on.
+word-segmented twins of the title and content (indexers.segmenter) when the
+enrichment did not already make them, and the duplicate flag Kibana aggregates on.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from indexers.folding import FOLDED, fold
@@ -21,10 +22,11 @@ class DocumentBuilder:
     """Adds the derived fields to an article's fields.
 
     Args:
-        segmenter: the word segmenter (its model loads on first use).
+        segmenter: segments title and content when the article came without
+            their words (older records, a migration); None: leave them out.
     """
 
-    def __init__(self, segmenter: WordSegmenter) -> None:
+    def __init__(self, segmenter: WordSegmenter | None = None) -> None:
         self._segmenter = segmenter
 
     def build(self, fields: dict[str, Any]) -> dict[str, Any]:
@@ -33,13 +35,23 @@ class DocumentBuilder:
             value = fields.get(source)
             if isinstance(value, str):
                 fields[target] = fold(value)
-        for source, target in SEGMENTED.items():
-            value = fields.get(source)
-            if isinstance(value, str):
-                fields[target] = self._segmenter.segment(value)
+        if self._segmenter is not None:
+            for source, target in SEGMENTED.items():
+                value = fields.get(source)
+                if isinstance(value, str) and not fields.get(target):
+                    fields[target] = self._segmenter.segment(value)
         fields["is_duplicate"] = bool(fields.get("duplicate_of"))
+        return fields
+
+    def document(self, article: dict[str, Any]) -> dict[str, Any]:
+        """The document indexed for an enriched article's fields: the id is the
+        document's ``_id``, not a field, and ``ingested_at`` says when it was written."""
+        fields = self.build(article)
+        fields.pop("id", None)
+        fields["ingested_at"] = datetime.now(UTC).isoformat()
         return fields
 
     def warm_up(self) -> None:
         """Load the segmenter's model now rather than on the first article."""
-        self._segmenter.segment("Hà Nội")
+        if self._segmenter is not None:
+            self._segmenter.segment("Hà Nội")

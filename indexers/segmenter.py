@@ -31,6 +31,9 @@ from pathlib import Path
 COUNTS_PATH = Path(__file__).parent / "models" / "word-counts.json.gz"
 # Longer dictionary entries are idioms; they add cost and little to search.
 MAX_WORD_SYLLABLES = 4
+# A longer capitalised run is a heading or a list of names, not one name; the
+# bound also keeps a text in capitals linear to segment.
+MAX_NAME_SYLLABLES = 5
 # Pseudo-counts of words never seen in the counts: a dictionary word of several
 # syllables, a single syllable. Tuned on VLSP 2016 dev (see the model card).
 _UNSEEN_DICTIONARY_WORD = 0.05
@@ -50,19 +53,27 @@ class WordModel:
     dictionary: frozenset[str]
     counts: Mapping[str, int]
     total: int = field(init=False)
+    # -log P of every known word: one lookup says both whether a word is known
+    # and what it costs, which is most of the segmenter's work.
+    costs: Mapping[str, float] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "total", max(1, sum(self.counts.values())))
+        total = max(1, sum(self.counts.values()))
+        costs = {w: -math.log(_UNSEEN_DICTIONARY_WORD / total) for w in self.dictionary}
+        costs.update((w, -math.log(c / total)) for w, c in self.counts.items() if c > 0)
+        object.__setattr__(self, "total", total)
+        object.__setattr__(self, "costs", costs)
 
     def known(self, word: str) -> bool:
-        return word in self.dictionary or word in self.counts
+        return word in self.costs
 
     def cost(self, word: str) -> float:
         """-log P(word), with pseudo-counts for words never counted."""
-        count: float | None = self.counts.get(word)
-        if count is None:
-            count = _UNSEEN_SYLLABLE if " " not in word else _UNSEEN_DICTIONARY_WORD
-        return -math.log(count / self.total)
+        found = self.costs.get(word)
+        if found is not None:
+            return found
+        unseen = _UNSEEN_SYLLABLE if " " not in word else _UNSEEN_DICTIONARY_WORD
+        return -math.log(unseen / self.total)
 
 
 Loader = Callable[[], WordModel]
@@ -145,27 +156,33 @@ class WordSegmenter:
     def words_of(self, syllables: list[str]) -> list[str]:
         """The most probable words (and names) that make up ``syllables``."""
         model = self.model
+        costs = model.costs
+        unseen = model.cost("_")  # any one syllable never counted
         n = len(syllables)
         lower = [s.lower() for s in syllables]
-        caps = [bool(_CAPITALISED.match(s)) and s[:1].isupper() for s in syllables]
+        caps = [s[:1].isupper() and bool(_CAPITALISED.match(s)) for s in syllables]
         # best[i]: (cost of syllables[i:], end of the first word), from the end.
         best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
+        # run_end[i]: where the capitalised run from syllable i ends.
+        run_end = [0] * (n + 1)
         for i in range(n - 1, -1, -1):
-            choices = [(best[i + 1][0] + model.cost(lower[i]), i + 1)]
+            word = lower[i]
+            choice = (best[i + 1][0] + costs.get(word, unseen), i + 1)
             for end in range(i + 2, min(n, i + MAX_WORD_SYLLABLES) + 1):
-                word = " ".join(lower[i:end])
-                if model.known(word):
-                    choices.append((best[end][0] + model.cost(word), end))
-            if caps[i] and i + 1 < n and caps[i + 1]:
-                end = i + 1
-                while end < n and caps[end]:
-                    end += 1
-                name_cost = min(model.cost(" ".join(lower[i:end])), _MAX_NAME_COST)
-                choices.append((best[end][0] + name_cost, end))
-            best[i] = min(choices)
+                word = f"{word} {lower[end - 1]}"
+                cost = costs.get(word)
+                if cost is not None and (best[end][0] + cost, end) < choice:
+                    choice = (best[end][0] + cost, end)
+            if caps[i]:
+                run_end[i] = run_end[i + 1] if caps[i + 1 : i + 2] == [True] else i + 1
+                end = run_end[i]
+                if 2 <= end - i <= MAX_NAME_SYLLABLES:
+                    name_cost = min(model.cost(" ".join(lower[i:end])), _MAX_NAME_COST)
+                    choice = min(choice, (best[end][0] + name_cost, end))
+            best[i] = choice
         out, i = [], 0
         while i < n:
             end = best[i][1]
-            out.append("_".join(syllables[i:end]))
+            out.append(syllables[i] if end == i + 1 else "_".join(syllables[i:end]))
             i = end
         return out

@@ -21,8 +21,8 @@ import asyncio
 import dataclasses
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import faust
@@ -108,6 +108,9 @@ class Pipeline:
         self._batch_bytes = 0
         self._batch_started = 0.0
         self._flush_lock = asyncio.Lock()
+        # Bulk writes in flight, oldest first (at most indexer.max_inflight_batches).
+        self._writing: deque[asyncio.Future[None]] = deque()
+        self._index_stream: Any = None
         self._last_stats = ""
         self.app = self._build_app()
         self.writer = BulkWriter(
@@ -156,7 +159,8 @@ class Pipeline:
             self._enrich_agent
         )
         app.agent(self.enriched_topic, name="index")(self._index_agent)
-        app.timer(interval=max(0.05, s.indexer.linger_s / 2), name="index-linger")(
+        # Frequent: it also sends a batch gathered while a write was in flight.
+        app.timer(interval=min(0.05, s.indexer.linger_s / 2), name="index-linger")(
             self._flush_if_lingering
         )
         app.timer(interval=30.0, name="log-stats")(self._log_stats)
@@ -295,7 +299,19 @@ class Pipeline:
 
     # -- indexing ---------------------------------------------------------------------
 
+    def _input_drained(self) -> bool:
+        """Nothing more is buffered for the indexer: send what it has now."""
+        stream = self._index_stream
+        return stream is not None and stream.channel.empty()
+
+    def _idle(self) -> bool:
+        return len(self._writing) < self.settings.indexer.max_inflight_batches
+
     async def _index_agent(self, stream: Any) -> None:
+        # Batches grow while a write is in flight and go out as soon as the
+        # writer is idle and the input drained, so a trickle is indexed at once
+        # and a flood in full batches; linger_s bounds the wait either way.
+        self._index_stream = stream
         # Manual acks: an event is acked only when its document is in Elasticsearch.
         async for event in stream.noack().events():
             item = await self._to_item(event)
@@ -308,6 +324,7 @@ class Pipeline:
             if (
                 len(self._batch) >= self.settings.indexer.batch_max_docs
                 or self._batch_bytes >= self.settings.indexer.batch_max_bytes
+                or (self._idle() and self._input_drained())
             ):
                 await self.flush()
 
@@ -324,46 +341,66 @@ class Pipeline:
                 version=_header_version(message.headers),
             )
         try:
-            article = EnrichedArticle.from_bytes(message.value)
+            article, fields = EnrichedArticle.decode(message.value)
         except InvalidArticle as exc:
             await self._dead_letter(message, stage="decode", exc=exc)
             event.ack()
             return None
-        document = self._documents.build(article.to_dict())
-        document.pop("id", None)
-        document["ingested_at"] = datetime.now(UTC).isoformat()
-        return BulkItem(doc_id=article.id, document=document, version=article.version)
+        document = self._documents.document(fields)
+        return BulkItem(article.id, document, version=article.version)
 
     async def _flush_if_lingering(self) -> None:
-        if self._batch and time.monotonic() - self._batch_started >= self.settings.indexer.linger_s:
+        lingering = time.monotonic() - self._batch_started >= self.settings.indexer.linger_s
+        # A finished write is collected too, so that its failure surfaces here.
+        finished = bool(self._writing) and self._writing[0].done()
+        if (self._batch and (lingering or self._input_drained())) or finished:
             await self.flush()
 
-    async def flush(self) -> None:
-        """Write the pending batch; ack each event once its outcome is final."""
+    async def flush(self, *, wait: bool = False) -> None:
+        """Hand the pending batch to Elasticsearch; ``wait``: until it is written.
+
+        Batches are written while the next ones are gathered, so decoding and
+        Elasticsearch's indexing overlap, with at most
+        ``indexer.max_inflight_batches`` in flight, so memory and the work a
+        crash loses stay bounded. Two copies of one article in two batches in
+        flight are ordered by their external versions. Each event is acked once
+        its document's outcome is final.
+        """
         async with self._flush_lock:
             batch, self._batch, self._batch_bytes = self._batch, [], 0
-            if not batch:
-                return
-            results = await self.writer.write([p.item for p in batch])
-            for pending, result in zip(batch, results, strict=True):
-                if result.superseded:
-                    self.stats.superseded += 1
-                elif result.ok:
-                    if pending.item.document is None:
-                        self.stats.deleted += 1
-                    else:
-                        self.stats.indexed += 1
+            # Collect finished writes; wait for the oldest while there is no room.
+            # Awaiting raises what the write raised, as an awaited write would.
+            while self._writing and (
+                self._writing[0].done()
+                or len(self._writing) >= self.settings.indexer.max_inflight_batches
+            ):
+                await self._writing.popleft()
+            if batch:
+                self._writing.append(asyncio.ensure_future(self._write(batch)))
+            while wait and self._writing:
+                await self._writing.popleft()
+
+    async def _write(self, batch: list[_Pending]) -> None:
+        results = await self.writer.write([p.item for p in batch])
+        for pending, result in zip(batch, results, strict=True):
+            if result.superseded:
+                self.stats.superseded += 1
+            elif result.ok:
+                if pending.item.document is None:
+                    self.stats.deleted += 1
                 else:
-                    await self._dead_letter(
-                        pending.event.message,
-                        stage="index",
-                        reason=f"Elasticsearch refused the document ({result.status} "
-                        f"{result.error_type}): {result.reason}",
-                        article_id=pending.item.doc_id,
-                        details={"status": result.status, "error_type": result.error_type},
-                    )
-                pending.event.ack()
-            log.debug("flushed %d documents", len(batch))
+                    self.stats.indexed += 1
+            else:
+                await self._dead_letter(
+                    pending.event.message,
+                    stage="index",
+                    reason=f"Elasticsearch refused the document ({result.status} "
+                    f"{result.error_type}): {result.reason}",
+                    article_id=pending.item.doc_id,
+                    details={"status": result.status, "error_type": result.error_type},
+                )
+            pending.event.ack()
+        log.debug("flushed %d documents", len(batch))
 
     def _indexing_partitions(self) -> set[Any]:
         topic = self.settings.topics.enriched
@@ -382,5 +419,10 @@ class Pipeline:
         self.app.consumer.resume_partitions(partitions)
 
     async def close(self) -> None:
+        while self._writing:
+            try:
+                await self._writing.popleft()
+            except Exception:
+                log.exception("the last bulk write failed while shutting down")
         self._enrichment.close()
         await self._es.close()

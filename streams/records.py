@@ -19,6 +19,8 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import orjson
+
 from streams.errors import InvalidArticle
 
 EntityType = Literal["PER", "LOC", "ORG"]
@@ -227,6 +229,10 @@ class EnrichedArticle:
     duplicate_of: str | None = None
     enriched_at: str = ""
     pipeline_version: str = ""
+    # The title and content cut into words joined by "_" ("bệnh_viện"), for
+    # the word-level search fields (indexers.segmenter); "" when not computed.
+    title_words: str = ""
+    content_words: str = ""
     # Orders the copies of one article (see article_version); indexed as the
     # document's external version, so an older copy never overwrites a newer one.
     version: int | None = None
@@ -282,6 +288,8 @@ class EnrichedArticle:
                 duplicate_of=data.get("duplicate_of"),
                 enriched_at=data.get("enriched_at", ""),
                 pipeline_version=data.get("pipeline_version", ""),
+                title_words=str(data.get("title_words") or ""),
+                content_words=str(data.get("content_words") or ""),
                 version=_optional_int(data.get("version")),
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -289,13 +297,23 @@ class EnrichedArticle:
 
     @classmethod
     def from_bytes(cls, payload: bytes) -> EnrichedArticle:
+        return cls.decode(payload)[0]
+
+    @classmethod
+    def decode(cls, payload: bytes) -> tuple[EnrichedArticle, dict[str, Any]]:
+        """The validated record and its fields as decoded, which the indexer
+        writes without a round trip through dataclasses (its hot path)."""
         try:
-            data = json.loads(payload)
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            data = orjson.loads(payload)
+        except orjson.JSONDecodeError as exc:
             raise InvalidArticle(f"value is not valid JSON: {exc}", stage="decode") from exc
-        if not isinstance(data, Mapping):
+        if not isinstance(data, dict):
             raise InvalidArticle("expected a JSON object", stage="decode")
-        return cls.from_dict(data)
+        article = cls.from_dict(data)
+        return article, {k: data[k] for k in _ENRICHED_FIELDS if k in data}
+
+
+_ENRICHED_FIELDS = tuple(f.name for f in dataclasses.fields(EnrichedArticle))
 
 
 def _optional_int(value: Any) -> int | None:

@@ -118,7 +118,7 @@ def worker(
         enricher = Enricher.with_models(settings.enrichment)
         enricher.warm_up()
         enrichment = ThreadRunner(enricher)
-    segmenter = WordSegmenter(max_chars=settings.indexer.max_segmented_chars)
+    segmenter = WordSegmenter(max_chars=settings.enrichment.max_segmented_chars)
     documents = DocumentBuilder(segmenter)
     documents.warm_up()
     es_async = make_async_client(settings.elasticsearch)

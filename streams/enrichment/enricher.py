@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from config import EnrichmentSettings
+from indexers.segmenter import WordSegmenter
 from streams import PIPELINE_VERSION
 from streams.enrichment.analysis import Analyzer, Token, UndertheseaAnalyzer
 from streams.enrichment.classifiers import SentimentScorer, TopicClassifier
@@ -41,6 +42,9 @@ class Enricher:
         topics: the topic classifier, used when the publisher gave no category.
         sentiment: the tone of the article.
         keywords: TF-IDF keyword extraction.
+        segmenter: cuts title and content into words for the word-level search
+            fields (here, where it runs beside the other NLP, in as many
+            processes, rather than on the indexer's event loop).
         clock: injectable for tests.
     """
 
@@ -52,8 +56,10 @@ class Enricher:
         topics: TopicClassifier | None = None,
         sentiment: SentimentScorer | None = None,
         keywords: KeywordExtractor | None = None,
+        segmenter: WordSegmenter | None = None,
         clock: Callable[[], datetime] = _now,
     ) -> None:
+        self._segmenter = segmenter
         self._analyzer = analyzer
         self._settings = settings
         self._topics = topics
@@ -73,6 +79,7 @@ class Enricher:
             topics=TopicClassifier(),
             sentiment=SentimentScorer(),
             keywords=KeywordExtractor(),
+            segmenter=WordSegmenter(max_chars=settings.max_segmented_chars),
         )
 
     def warm_up(self) -> None:
@@ -96,6 +103,7 @@ class Enricher:
             category = Label(label=raw.category, score=1.0, source="publisher")
         sentiment: Label | None = None
         keywords: list[str] = []
+        title_words = content_words = ""
         if language == VIETNAMESE:
             nlp_content = content[: self._settings.max_nlp_chars]
             try:
@@ -109,6 +117,9 @@ class Enricher:
                     keywords = self._keywords.extract(
                         title, nlp_content, self._settings.max_keywords
                     )
+                if self._segmenter is not None:
+                    title_words = self._segmenter.segment(title)
+                    content_words = self._segmenter.segment(content)
             except Exception as exc:
                 raise EnrichmentError(f"NLP failed: {type(exc).__name__}: {exc}") from exc
         mentions = mentions_from_tokens("title", title, title_tokens) + mentions_from_tokens(
@@ -140,6 +151,8 @@ class Enricher:
             sentiment=sentiment,
             simhash=_fingerprint(content),
             category=category,
+            title_words=title_words,
+            content_words=content_words,
             enriched_at=self._clock().isoformat(),
             pipeline_version=PIPELINE_VERSION,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -37,7 +38,9 @@ class FakeBulkClient:
         self.script = script
         self.requests: list[list[dict[str, Any]]] = []
 
-    async def bulk(self, *, operations: list[dict[str, Any]], refresh: str) -> Any:
-        self.requests.append(operations)
+    async def bulk(self, *, operations: bytes, refresh: str) -> Any:
+        # The writer sends pre-serialised NDJSON: read it back line by line.
+        lines = [json.loads(line) for line in operations.splitlines()]
+        self.requests.append(lines)
         step = self.script.pop(0)
-        return step(operations)
+        return step(lines)

@@ -8,19 +8,24 @@ from datetime import UTC, datetime
 import pytest
 
 from config import EnrichmentSettings
+from indexers.segmenter import WordModel, WordSegmenter
 from streams import PIPELINE_VERSION
 from streams.enrichment import Enricher
 from streams.errors import EnrichmentError, InvalidArticle
-from streams.records import RawArticle
+from streams.records import EnrichedArticle, RawArticle
 from tests.unit.fakes import DictionaryAnalyzer
 
 NAMES = {"Nguyễn Văn An": "PER", "Đà Nẵng": "LOC", "Bộ Y tế": "ORG"}
+
+
+_WORDS = WordModel(frozenset({"bộ y tế", "làm việc", "cho biết", "hỗ trợ"}), {"tại": 10_000})
 
 
 def _enricher(analyzer: object | None = None) -> Enricher:
     return Enricher(
         analyzer or DictionaryAnalyzer(NAMES),  # type: ignore[arg-type]
         EnrichmentSettings(),
+        segmenter=WordSegmenter(_WORDS),
         clock=lambda: datetime(2026, 1, 2, tzinfo=UTC),
     )
 
@@ -103,3 +108,13 @@ def test_hostile_content_does_not_crash(content: str) -> None:
     for m in out.mentions:
         field = out.title if m.field == "title" else out.content
         assert field[m.start : m.end] == m.text
+
+
+def test_title_and_content_are_cut_into_words_for_the_word_fields() -> None:
+    article = _enricher().enrich(_raw())
+    assert article.title_words == "Bộ_Y_tế làm_việc tại Đà_Nẵng"
+    assert article.content_words.startswith("Ông_Nguyễn_Văn_An cho_biết Bộ_Y_tế sẽ hỗ_trợ Đà_Nẵng")
+    # The indexer reads them back from the message as they were written.
+    decoded, fields = EnrichedArticle.decode(article.to_bytes())
+    assert decoded == article
+    assert fields["title_words"] == article.title_words

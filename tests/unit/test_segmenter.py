@@ -59,3 +59,10 @@ def test_counts_come_from_the_words_of_a_conll_file(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert count_words([gold]) == {"bệnh viện": 2, "hà nội": 1, "ở": 1}
+
+
+def test_a_long_capitalised_run_is_not_one_name() -> None:
+    words = _segment("BỆNH VIỆN LỚN NHẤT MIỀN BẮC VIỆT NAM").split()
+    assert all(w.count("_") < 5 for w in words)
+    # A text all in capitals: many runs, each cut (and in linear time).
+    assert len(_segment("ĐÀ NẴNG " * 5000).split()) >= 2000

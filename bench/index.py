@@ -1,0 +1,208 @@
+"""``python -m bench.index``: the indexer agent against a plain bulk loop, same documents.
+
+On a running stack (``tinstream stack up``), in one run:
+
+* ``streaming_bulk`` (the baseline): ``elasticsearch.helpers.streaming_bulk`` of
+  the finished documents (built before the clock starts) into a fresh index,
+  in chunks of the indexer's batch size, then a refresh;
+* ``indexer agent``: the same articles as enriched messages on a fresh topic,
+  drained by a real ``tinstream worker`` process (decode, derived fields,
+  external versions, bulk, per-item checks, acks and commits) into a fresh
+  alias. Its clock runs from the first document it built (its ``ingested_at``)
+  until all of them are searchable.
+
+The articles are enriched once from the shared corpus and repeated under new
+ids to make enough documents. Ratio = agent docs/s ÷ baseline docs/s, medians of alternating rounds.
+``BENCH_PROFILE="-m cProfile -o worker.prof"`` runs the worker under a profiler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from elasticsearch import Elasticsearch, helpers
+
+from bench.corpus import VNTC, enrich_all, vntc_articles
+from config import ElasticsearchSettings, IndexerSettings, KafkaSettings, TopicSettings
+from indexers.client import make_client
+from indexers.document import DocumentBuilder
+from indexers.mapping import index_settings, mappings
+from indexers.segmenter import WordSegmenter
+from streams.kafka import ensure_topics, kafka_python_config
+from streams.records import EnrichedArticle, article_version
+
+
+def _articles(path: Path, unique: int, total: int) -> list[EnrichedArticle]:
+    base = enrich_all(vntc_articles(path, unique))
+    now = time.time()
+    return [
+        replace(
+            base[i % len(base)], id=f"{base[i % len(base)].id}-{i}", version=article_version(now, i)
+        )
+        for i in range(total)
+    ]
+
+
+def _searchable(es: Elasticsearch, index: str) -> int:
+    es.indices.refresh(index=index)
+    return int(es.count(index=index)["count"])
+
+
+def run_baseline(es: Elasticsearch, articles: list[EnrichedArticle], chunk: int) -> float:
+    index = f"bench-bulk-{uuid.uuid4().hex[:8]}"
+    builder = DocumentBuilder(WordSegmenter())
+    documents = [(a.id, builder.document(a.to_dict())) for a in articles]
+    es.indices.create(
+        index=index, settings=index_settings(ElasticsearchSettings()), mappings=mappings()
+    )
+    try:
+        started = time.perf_counter()
+        for ok, item in helpers.streaming_bulk(
+            es, ({"_index": index, "_id": i, "_source": d} for i, d in documents), chunk_size=chunk
+        ):
+            if not ok:
+                raise SystemExit(f"baseline could not index: {item}")
+        assert _searchable(es, index) == len(articles)
+        return len(articles) / (time.perf_counter() - started)
+    finally:
+        es.indices.delete(index=index)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_agent(
+    es: Elasticsearch, kafka: KafkaSettings, articles: list[EnrichedArticle], timeout_s: float
+) -> float:
+    from kafka import KafkaProducer
+
+    run = uuid.uuid4().hex[:8]
+    topics = TopicSettings(
+        raw=f"bench-{run}.raw", enriched=f"bench-{run}.enriched", dead_letter=f"bench-{run}.dlq"
+    )
+    alias = f"bench-agent-{run}"
+    ensure_topics(kafka, topics)
+    producer = KafkaProducer(
+        **kafka_python_config(kafka), acks="all", linger_ms=20, max_request_size=16 * 1024 * 1024
+    )
+    for article in articles:
+        producer.send(topics.enriched, key=article.id.encode(), value=article.to_bytes())
+    producer.flush(timeout=120)
+    producer.close()
+
+    data_dir = tempfile.mkdtemp(prefix="bench-index-")
+    env = {
+        **os.environ,
+        "TINSTREAM_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+        "TINSTREAM_ES_URL": es.transport.node_pool.get().base_url,
+        "TINSTREAM_TOPIC_RAW": topics.raw,
+        "TINSTREAM_TOPIC_ENRICHED": topics.enriched,
+        "TINSTREAM_TOPIC_DEAD_LETTER": topics.dead_letter,
+        "TINSTREAM_ES_ALIAS": alias,
+        "TINSTREAM_WORKER_APP_ID": f"bench-{run}",
+        "TINSTREAM_WORKER_DATA_DIR": data_dir,
+        "TINSTREAM_WORKER_WEB_PORT": str(_free_port()),
+    }
+    log = Path(data_dir) / "worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                *os.environ.get("BENCH_PROFILE", "").split(),
+                "-m",
+                "streams.cli",
+                "worker",
+            ],
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                done = _searchable(es, alias)
+            except Exception:  # noqa: BLE001 - the index appears with the worker
+                done = 0
+            if done >= len(articles):
+                finished = time.time()
+                break
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the worker indexed {done}/{len(articles)}; see {log}")
+            time.sleep(0.2)  # polling interval of the deadline loop
+        first = es.search(index=alias, size=0, aggs={"first": {"min": {"field": "ingested_at"}}})[
+            "aggregations"
+        ]["first"]["value"]
+        return len(articles) / (finished - first / 1000)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+        for index in es.indices.get(index=f"{alias}-v*"):
+            es.indices.delete(index=index)
+        es.options(ignore_status=404).indices.delete_index_template(name=alias)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.index", description=__doc__)
+    parser.add_argument("--es-url", default=ElasticsearchSettings().url)
+    parser.add_argument("--bootstrap-servers", default=KafkaSettings().bootstrap_servers)
+    parser.add_argument("--data", type=Path, default=VNTC)
+    parser.add_argument("--unique", type=int, default=500, help="distinct articles enriched")
+    parser.add_argument("--documents", type=int, default=10_000, help="documents indexed")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs of each")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    articles = _articles(args.data, args.unique, args.documents)
+    es = make_client(ElasticsearchSettings(url=args.es_url))
+    kafka = KafkaSettings(bootstrap_servers=args.bootstrap_servers)
+    chunk = IndexerSettings().batch_max_docs
+    # Alternating rounds, medians: the machines are shared and noisy.
+    baselines, agents = [], []
+    for _ in range(args.rounds):
+        baselines.append(run_baseline(es, articles, chunk))
+        agents.append(run_agent(es, kafka, articles, timeout_s=600))
+    es.close()
+    baseline, agent = statistics.median(baselines), statistics.median(agents)
+    ratio = agent / baseline
+    report: dict[str, Any] = {
+        "documents": len(articles),
+        "at": datetime.now().isoformat(timespec="seconds"),
+        "baseline_docs_per_s": round(baseline, 1),
+        "agent_docs_per_s": round(agent, 1),
+        "ratio": round(ratio, 3),
+        "rounds": {
+            "baseline_docs_per_s": [round(b, 1) for b in baselines],
+            "agent_docs_per_s": [round(a, 1) for a in agents],
+        },
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"{len(articles)} documents, median of {args.rounds} alternating rounds")
+        rounds = " ".join(f"{b:.0f}" for b in baselines)
+        print(f"{'streaming_bulk':<16} {baseline:10.0f} docs/s   rounds: {rounds}")
+        rounds = " ".join(f"{a:.0f}" for a in agents)
+        print(f"{'indexer agent':<16} {agent:10.0f} docs/s   rounds: {rounds}")
+    print(f"RESULT ratio_agent_vs_bulk={ratio:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
