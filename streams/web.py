@@ -14,7 +14,13 @@ from typing import Any
 import faust
 
 from indexers.errors import ArticleNotFound, SearchError
-from indexers.search import INTERVALS, MAX_RESULT_WINDOW, AsyncArticleSearch, SearchRequest
+from indexers.search import (
+    INTERVALS,
+    MAX_RESULT_WINDOW,
+    AsyncArticleSearch,
+    SearchRequest,
+    SearchResult,
+)
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +100,21 @@ def parse_search(query: Any) -> SearchRequest:
 
 
 Readiness = Callable[[], Awaitable[dict[str, Any]]]
+# Errors a caller can act on, by HTTP status; any other is Elasticsearch's (5xx).
+_STATUS: tuple[tuple[type[SearchError], int], ...] = ((BadParameter, 400), (ArticleNotFound, 404))
+
+
+async def _respond(view: Any, work: Callable[[], Awaitable[SearchResult]]) -> Any:
+    """``work``'s result as JSON, or ``{"error"}`` with the status its error calls for."""
+    try:
+        result = await work()
+    except SearchError as exc:
+        status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 0)
+        if not status:
+            status = 503 if exc.retriable else 502
+            log.warning("search failed: %s", exc)
+        return view.json({"error": str(exc)}, status=status)
+    return view.json(result.to_dict())
 
 
 def add_views(app: faust.App, search: AsyncArticleSearch, readiness: Readiness) -> None:
@@ -109,27 +130,16 @@ def add_views(app: faust.App, search: AsyncArticleSearch, readiness: Readiness) 
         return view.json(report, status=200 if report["ready"] else 503)
 
     async def search_view(view: Any, request: Any) -> Any:
-        try:
-            result = await search.search(parse_search(request.query))
-        except BadParameter as exc:
-            return view.json({"error": str(exc)}, status=400)
-        except SearchError as exc:
-            log.warning("search failed: %s", exc)
-            return view.json({"error": str(exc)}, status=503 if exc.retriable else 502)
-        return view.json(result.to_dict())
+        return await _respond(view, lambda: search.search(parse_search(request.query)))
 
     async def related_view(view: Any, request: Any, article_id: str) -> Any:
-        raw = request.query.get("size", "10")
-        if not raw.isdigit() or not 1 <= int(raw) <= 1000:
-            return view.json({"error": f"size must be between 1 and 1000, not {raw!r}"}, status=400)
-        try:
-            result = await search.related(article_id, int(raw))
-        except ArticleNotFound as exc:
-            return view.json({"error": str(exc)}, status=404)
-        except SearchError as exc:
-            log.warning("related search failed: %s", exc)
-            return view.json({"error": str(exc)}, status=503 if exc.retriable else 502)
-        return view.json(result.to_dict())
+        def related() -> Awaitable[SearchResult]:
+            raw = request.query.get("size", "10")
+            if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+                raise BadParameter(f"size must be between 1 and 1000, not {raw!r}")
+            return search.related(article_id, int(raw))
+
+        return await _respond(view, related)
 
     async def openapi_view(view: Any, request: Any) -> Any:
         return view.json(openapi())
