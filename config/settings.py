@@ -127,6 +127,20 @@ class EnrichmentSettings(BaseSettings):
     processes: int = Field(default=1, ge=1, le=64)
 
 
+class LagSettings(BaseSettings):
+    """How consumer lag is observed, judged and kept."""
+
+    model_config = _config("LAG_")
+
+    # Seconds between observations (the worker, lag-exporter and --watch).
+    interval_s: float = Field(default=10.0, gt=0)
+    # Observations per partition that Burrow's rules look at.
+    window: int = Field(default=10, ge=2, le=1000)
+    # Write each observation to Elasticsearch, for the trend in Kibana.
+    history: bool = True
+    history_alias: str = "tinstream-lag"
+
+
 class WorkerSettings(BaseSettings):
     """The Faust worker process."""
 
@@ -169,6 +183,7 @@ class Settings(BaseSettings):
     elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
     indexer: IndexerSettings = Field(default_factory=IndexerSettings)
     kibana: KibanaSettings = Field(default_factory=KibanaSettings)
+    lag: LagSettings = Field(default_factory=LagSettings)
     enrichment: EnrichmentSettings = Field(default_factory=EnrichmentSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     stack: StackSettings = Field(default_factory=StackSettings)

@@ -1,23 +1,24 @@
-"""Put the template, the first index and the alias in place; safe to run again."""
+"""Put templates, first indices and aliases in place; safe to run again."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from config import ElasticsearchSettings
 from indexers.errors import IndexSetupError
-from indexers.mapping import index_name, mappings, template_body
+from indexers.lag_mapping import lag_template
+from indexers.mapping import index_name, template_body
 
 log = logging.getLogger(__name__)
 
 
-def ensure_index(client: Elasticsearch, settings: ElasticsearchSettings) -> str:
-    """Make sure the alias points at an index with the current mapping; return the alias."""
-    alias = settings.alias
+def ensure_alias(client: Elasticsearch, alias: str, template: dict[str, Any]) -> str:
+    """Make sure ``alias`` points at an index with ``template``'s current mapping."""
     try:
-        client.indices.put_index_template(name=alias, **template_body(settings))
+        client.indices.put_index_template(name=alias, **template)
         if not client.indices.exists_alias(name=alias):
             name = index_name(alias)
             try:
@@ -30,8 +31,18 @@ def ensure_index(client: Elasticsearch, settings: ElasticsearchSettings) -> str:
         else:
             # Fields added in code since the index was created (additive changes
             # only; anything else is refused and needs a new index version).
-            client.indices.put_mapping(index=alias, **mappings())
+            client.indices.put_mapping(index=alias, **template["template"]["mappings"])
         client.cluster.health(index=alias, wait_for_status="yellow", timeout="30s")
     except (ApiError, TransportError) as exc:
         raise IndexSetupError(f"cannot set up index {alias!r}: {exc}", retriable=True) from exc
     return alias
+
+
+def ensure_index(client: Elasticsearch, settings: ElasticsearchSettings) -> str:
+    """The article alias, with the current mapping; returns the alias."""
+    return ensure_alias(client, settings.alias, template_body(settings))
+
+
+def ensure_lag_index(client: Elasticsearch, alias: str) -> str:
+    """The lag history alias."""
+    return ensure_alias(client, alias, lag_template(alias))

@@ -22,11 +22,13 @@ import dataclasses
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import faust
-from elasticsearch import AsyncElasticsearch
+from elasticsearch import ApiError, AsyncElasticsearch, TransportError
+from faust.sensors.prometheus import setup_prometheus_sensors
+from prometheus_client import CollectorRegistry
 
 from config import Settings
 from indexers.bulk import BulkItem, BulkWriter
@@ -37,6 +39,10 @@ from streams.duplicates import NearDuplicates
 from streams.enrichment.runner import EnrichmentRunner
 from streams.errors import InvalidArticle, StreamsError
 from streams.kafka import MAX_MESSAGE_BYTES, faust_broker_options
+from streams.lag.collector import LagMonitor
+from streams.lag.history import LagHistory
+from streams.lag.prometheus import LagMetrics
+from streams.metrics import PipelineMetrics
 from streams.records import (
     VERSION_HEADER,
     EnrichedArticle,
@@ -47,19 +53,6 @@ from streams.records import (
 from streams.web import add_views
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class PipelineStats:
-    """Counters of what this worker did, for logs and for the operator."""
-
-    enriched: int = 0
-    indexed: int = 0
-    deleted: int = 0
-    # Older copies that arrived after a newer one had been indexed.
-    superseded: int = 0
-    duplicates: int = 0
-    dead_lettered: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,6 +81,9 @@ class Pipeline:
         es: the async Elasticsearch client the indexer writes with.
         documents: adds the folded and word-segmented search fields to each document.
         search: answers the web server's search and related-articles requests.
+        registry: the Prometheus registry ``/metrics`` serves (the worker's own).
+        lag: observes this worker's consumer group for the lag gauges and history;
+            None: no lag observation.
     """
 
     def __init__(
@@ -97,11 +93,19 @@ class Pipeline:
         es: AsyncElasticsearch,
         documents: DocumentBuilder,
         search: AsyncArticleSearch,
+        *,
+        registry: CollectorRegistry,
+        lag: LagMonitor | None = None,
     ) -> None:
         self.settings = settings
         self._documents = documents
         self._search = search
-        self.stats = PipelineStats()
+        self.registry = registry
+        self.metrics = PipelineMetrics(registry)
+        self._lag = lag
+        self._lag_metrics = LagMetrics()
+        registry.register(self._lag_metrics)
+        self._lag_history = LagHistory()
         self._enrichment = enrichment
         self._es = es
         self._batch: list[_Pending] = []
@@ -164,26 +168,59 @@ class Pipeline:
             self._flush_if_lingering
         )
         app.timer(interval=30.0, name="log-stats")(self._log_stats)
+        app.timer(interval=s.lag.interval_s, name="observe-lag")(self._observe_lag)
+        # Faust's own sensors, in the same registry as ours, at /metrics.
+        setup_prometheus_sensors(app, "/metrics", self.registry, "tinstream_faust")
         add_views(app, self._search, self.readiness)
         # Fired after the consumer stopped: nothing will use the clients any more.
         app.on_before_shutdown.connect(self._on_shutdown)
         return app
 
+    def counts(self) -> dict[str, float]:
+        """This worker's counters, by name, as /metrics reports them."""
+        out = {}
+        for metric in self.registry.collect():
+            for sample in metric.samples:
+                if sample.name.startswith("tinstream_") and sample.name.endswith("_total"):
+                    label = "_".join(sample.labels.values())
+                    name = sample.name[len("tinstream_") : -len("_total")]
+                    out[f"{name}:{label}" if label else name] = sample.value
+        return out
+
     async def _log_stats(self) -> None:
-        current = f"{self.stats!r} retries={self.writer.retries}"
+        current = " ".join(f"{k}={v:.0f}" for k, v in sorted(self.counts().items()) if v)
         if current != self._last_stats:
             self._last_stats = current
-            log.info(
-                "enriched=%d near_duplicates=%d indexed=%d deleted=%d superseded=%d "
-                "dead_lettered=%s bulk_retries=%d",
-                self.stats.enriched,
-                self.stats.duplicates,
-                self.stats.indexed,
-                self.stats.deleted,
-                self.stats.superseded,
-                self.stats.dead_lettered,
-                self.writer.retries,
-            )
+            log.info("counts: %s", current or "nothing yet")
+
+    async def _observe_lag(self) -> None:
+        """Observe this worker's group (off the event loop: kafka-python blocks),
+        update the lag gauges and append the observation to the history index."""
+        if self._lag is None:
+            return
+        group = self.settings.worker.app_id
+        try:
+            groups = await asyncio.to_thread(self._lag.observe, [group])
+        except StreamsError as exc:
+            log.warning("cannot observe lag: %s", exc)
+            return
+        self._lag_metrics.update(groups)
+        if not self.settings.lag.history:
+            return
+        alias = self.settings.lag.history_alias
+        docs = self._lag_history.documents(groups, time.time())
+        operations: list[dict[str, Any]] = []
+        for doc in docs:
+            operations.extend(({"index": {"_index": alias}}, doc))
+        if not operations:
+            return
+        try:
+            response = await self._es.bulk(operations=operations)
+            if response.get("errors"):
+                log.warning("some lag history documents were refused")
+        except (ApiError, TransportError) as exc:
+            # The history is a convenience: the stream goes on without it.
+            log.warning("cannot write the lag history: %s", exc)
 
     async def readiness(self) -> dict[str, Any]:
         """Ready when partitions are assigned (so Kafka is reachable and the group
@@ -248,7 +285,7 @@ class Pipeline:
         await self.dead_letter_topic.send(
             key=message.key, value=letter.to_bytes(), headers=headers(letter)
         )
-        self.stats.dead_lettered[stage] = self.stats.dead_lettered.get(stage, 0) + 1
+        self.metrics.dead_letters.labels(stage).inc()
 
     # -- enrichment -------------------------------------------------------------------
 
@@ -275,7 +312,8 @@ class Pipeline:
             await self._dead_letter(message, stage=exc.stage, exc=exc)
             return
         try:
-            enriched = await self._enrichment.enrich(raw)
+            with self.metrics.enrich_seconds.time():
+                enriched = await self._enrichment.enrich(raw)
         except InvalidArticle as exc:
             await self._dead_letter(message, stage="validate", exc=exc, article_id=raw.id)
             return
@@ -292,10 +330,10 @@ class Pipeline:
             original = self.duplicates.check(enriched.id, enriched.simhash)
             if original is not None:
                 enriched = dataclasses.replace(enriched, duplicate_of=original)
-                self.stats.duplicates += 1
+                self.metrics.near_duplicates.inc()
         enriched = dataclasses.replace(enriched, version=version)
         await self.enriched_topic.send(key=enriched.id.encode(), value=enriched.to_bytes())
-        self.stats.enriched += 1
+        self.metrics.enriched.inc()
 
     # -- indexing ---------------------------------------------------------------------
 
@@ -381,15 +419,19 @@ class Pipeline:
                 await self._writing.popleft()
 
     async def _write(self, batch: list[_Pending]) -> None:
-        results = await self.writer.write([p.item for p in batch])
+        self.metrics.bulk_documents.observe(len(batch))
+        retries = self.writer.retries
+        with self.metrics.bulk_seconds.time():
+            results = await self.writer.write([p.item for p in batch])
+        self.metrics.bulk_retries.inc(self.writer.retries - retries)
         for pending, result in zip(batch, results, strict=True):
             if result.superseded:
-                self.stats.superseded += 1
+                self.metrics.superseded.inc()
             elif result.ok:
                 if pending.item.document is None:
-                    self.stats.deleted += 1
+                    self.metrics.deleted.inc()
                 else:
-                    self.stats.indexed += 1
+                    self.metrics.indexed.inc()
             else:
                 await self._dead_letter(
                     pending.event.message,

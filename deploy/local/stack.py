@@ -59,6 +59,13 @@ class Stack:
         cache.mkdir(parents=True, exist_ok=True)
         return fetch_kafka(cache, self.versions), fetch_elasticsearch(cache, self.versions)
 
+    def kafka_command(self, main_class: str, *args: str) -> list[str]:
+        """The command line that runs one of Kafka's own tools (say, the
+        ConsumerGroupCommand) with the fetched jars and the stack's Java."""
+        kafka_libs = fetch_kafka(self.settings.cache_dir, self.versions)
+        java = find_java_home(MIN_JAVA, self.settings.java_home) / "bin" / "java"
+        return [str(java), "-cp", f"{kafka_libs}/*", main_class, *args]
+
     def up(self, on_progress: Callable[[str], None] = lambda _: None) -> list[ComponentStatus]:
         """Start what is not running, then wait until both answer; raise StackError if not."""
         pending = [c for c in self.components if not c.health().ok]

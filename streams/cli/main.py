@@ -10,6 +10,7 @@ from streams.cli.enrich_cmd import enrich
 from streams.cli.evaluate_cmd import evaluate
 from streams.cli.index_cmd import index
 from streams.cli.kibana_cmd import kibana
+from streams.cli.lag_cmd import lag, lag_exporter
 from streams.cli.options import setup_logging
 from streams.cli.publish_cmd import publish
 from streams.cli.search_cmd import related, search
@@ -45,6 +46,8 @@ cli.add_command(evaluate)
 cli.add_command(train)
 cli.add_command(index)
 cli.add_command(kibana)
+cli.add_command(lag)
+cli.add_command(lag_exporter)
 
 
 def main() -> None:

@@ -72,17 +72,19 @@ def worker(
     Topics, partitions, index alias and batching come from TINSTREAM_TOPIC_*,
     TINSTREAM_ES_* and TINSTREAM_INDEXER_* (see the README)."""
     import faust
+    from prometheus_client import CollectorRegistry
 
     from indexers.client import make_async_client, make_client, wait_until_reachable
     from indexers.document import DocumentBuilder
     from indexers.errors import IndexerError
     from indexers.search import AsyncArticleSearch
     from indexers.segmenter import WordSegmenter
-    from indexers.setup import ensure_index
+    from indexers.setup import ensure_index, ensure_lag_index
     from streams.enrichment import Enricher
     from streams.enrichment.runner import EnrichmentRunner, ProcessRunner, ThreadRunner
     from streams.errors import StreamsError
     from streams.kafka import ensure_topics
+    from streams.lag.collector import LagMonitor, kafka_offsets
     from streams.pipeline import Pipeline
 
     settings = Settings(
@@ -102,6 +104,8 @@ def worker(
         try:
             wait_until_reachable(es, settings.elasticsearch.request_timeout_s * 2)
             ensure_index(es, settings.elasticsearch)
+            if settings.lag.history:
+                ensure_lag_index(es, settings.lag.history_alias)
         finally:
             es.close()
     except (StreamsError, IndexerError) as exc:
@@ -128,6 +132,8 @@ def worker(
         es_async,
         documents,
         AsyncArticleSearch(es_async, settings.elasticsearch.alias, segmenter),
+        registry=CollectorRegistry(),
+        lag=LagMonitor(kafka_offsets(settings.kafka), window=settings.lag.window),
     )
     settings.worker.data_dir.mkdir(parents=True, exist_ok=True)
     faust.Worker(pipeline.app, loglevel=log_level.upper(), quiet=True).execute_from_commandline()
