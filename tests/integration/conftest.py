@@ -86,6 +86,10 @@ class Run:
     def alias(self) -> str:
         return f"news-test-{self.run_id}"
 
+    @property
+    def lag_alias(self) -> str:
+        return f"lag-test-{self.run_id}"
+
     def env(self) -> dict[str, str]:
         return {
             **os.environ,
@@ -96,6 +100,7 @@ class Run:
             "TINSTREAM_TOPIC_DEAD_LETTER": self.dead_letter,
             "TINSTREAM_TOPIC_PARTITIONS": "3",
             "TINSTREAM_ES_ALIAS": self.alias,
+            "TINSTREAM_LAG_HISTORY_ALIAS": self.lag_alias,
             "TINSTREAM_WORKER_APP_ID": f"tinstream-test-{self.run_id}",
             "TINSTREAM_WORKER_DATA_DIR": str(self.tmp / "worker"),
             "TINSTREAM_INDEXER_LINGER_S": "0.2",
@@ -207,9 +212,10 @@ def run(settings: Settings, stack: Stack, es: Elasticsearch, tmp_path: Path) -> 
     yield r
     r.stop()
     # Wildcard deletes are refused (action.destructive_requires_name): name each index.
-    for index in es.indices.get(index=f"{r.alias}-v*", allow_no_indices=True):
-        es.indices.delete(index=index)
-    es.options(ignore_status=404).indices.delete_index_template(name=r.alias)
+    for alias in (r.alias, r.lag_alias):
+        for index in es.indices.get(index=f"{alias}-v*", allow_no_indices=True):
+            es.indices.delete(index=index)
+        es.options(ignore_status=404).indices.delete_index_template(name=alias)
 
 
 def sample_articles() -> list[dict[str, Any]]:

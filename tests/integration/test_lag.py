@@ -213,3 +213,46 @@ def test_burrow_statuses_on_the_real_broker(settings: Settings, stack: Stack, to
     }  # fmt: skip
     owners = {p.owner for p in observed[groups["stalled"]].partitions}
     assert None not in owners
+
+
+def test_lag_exporter_serves_the_gauges_and_stops_cleanly(
+    run: Run, settings: Settings, stack: Stack, topic: str
+) -> None:
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    _produce(settings, topic, per_partition=4)
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    _commit(settings, group, topic, {0: 1, 1: 2, 2: 4})
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exporter = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "lag-exporter", "--group", group,
+         "--port", str(port), "--interval", "0.5", "--history"],
+        env=run.env(),
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        deadline, text = time.monotonic() + 60, ""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+                    text = r.read().decode()
+            except OSError:
+                text = ""
+            if "tinstream_consumer_lag_messages{" in text:
+                break
+            time.sleep(0.2)  # polling interval of the deadline loop
+        labels = f'group="{group}",partition="0",topic="{topic}"'
+        assert f"tinstream_consumer_lag_messages{{{labels}}} 3.0" in text
+        assert f'tinstream_consumer_group_lag_messages{{group="{group}"}} 5.0' in text
+        assert "tinstream_lag_exporter_up 1.0" in text
+    finally:
+        exporter.terminate()
+        _, stderr = exporter.communicate(timeout=30)
+    assert exporter.returncode == 0, stderr
+    assert "Traceback" not in stderr

@@ -337,8 +337,15 @@ def _get(port: int, path: str) -> tuple[int, dict[str, object]]:
         return error.code, json.loads(error.read())
 
 
-def test_health_readiness_and_search_over_http(run: Run, es: Elasticsearch) -> None:
-    run.start_worker()
+def _get_text(port: int, path: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        return str(response.read().decode())
+
+
+def test_health_readiness_search_and_metrics_over_http(run: Run, es: Elasticsearch) -> None:
+    run.start_worker(TINSTREAM_LAG_INTERVAL_S="1")
     port = run.web_ports[-1]
     # Poll until the worker has joined its group (its web server starts before that).
     deadline = time.monotonic() + 120
@@ -377,3 +384,31 @@ def test_health_readiness_and_search_over_http(run: Run, es: Elasticsearch) -> N
     assert status == 200 and "flood" not in {h["id"] for h in body["hits"]}  # type: ignore[attr-defined]
     status, spec = _get(port, "/openapi.json")
     assert status == 200 and "/search" in spec["paths"]  # type: ignore[operator]
+
+    # Prometheus: the pipeline's counters, Faust's sensors and the worker's own lag.
+    group = f"tinstream-test-{run.run_id}"
+    deadline = time.monotonic() + 60
+    while True:
+        metrics = _get_text(port, "/metrics")
+        if f'tinstream_consumer_lag_messages{{group="{group}"' in metrics:
+            break
+        if time.monotonic() > deadline:
+            run.fail_with_logs(f"no lag gauges in /metrics after 60 s:\n{metrics[-2000:]}")
+        time.sleep(0.5)  # polling interval of the deadline loop
+    samples = dict(
+        line.rsplit(" ", 1) for line in metrics.splitlines() if line and not line.startswith("#")
+    )
+    assert float(samples["tinstream_documents_indexed_total"]) >= 2
+    assert float(samples["tinstream_articles_enriched_total"]) >= 2
+    assert float(samples["tinstream_bulk_seconds_count"]) >= 1
+    assert any(k.startswith("tinstream_faust_") for k in samples)
+    assert f'tinstream_consumer_group_status{{group="{group}",status="OK"}}' in samples
+    # The lag history, for Kibana.
+    deadline = time.monotonic() + 60
+    while not es.options(ignore_status=404).count(index=run.lag_alias).get("count"):
+        if time.monotonic() > deadline:
+            run.fail_with_logs("no lag history in 60 s")
+        time.sleep(0.5)  # polling interval of the deadline loop
+        es.options(ignore_status=404).indices.refresh(index=run.lag_alias)
+    doc = es.search(index=run.lag_alias, size=1)["hits"]["hits"][0]["_source"]
+    assert doc["group"] == group and doc["topic"] in (run.raw, run.enriched)
