@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from indexers.mapping import DATE_FACET
 
 DATA_VIEW_ID = "tinstream-articles"
 DASHBOARD_ID = "tinstream-news"
+LAG_DATA_VIEW_ID = "tinstream-lag"
+LAG_DASHBOARD_ID = "tinstream-lag"
 NDJSON_PATH = Path(__file__).resolve().parents[1] / "deploy" / "kibana" / "tinstream.ndjson"
 _SEARCH_SOURCE_REF = "kibanaSavedObjectMeta.searchSourceJSON.index"
 
@@ -37,8 +40,8 @@ def _search_source(query: str = "") -> dict[str, Any]:
     }
 
 
-def _data_view_ref() -> list[dict[str, str]]:
-    return [{"name": _SEARCH_SOURCE_REF, "type": "index-pattern", "id": DATA_VIEW_ID}]
+def _data_view_ref(data_view: str = DATA_VIEW_ID) -> list[dict[str, str]]:
+    return [{"name": _SEARCH_SOURCE_REF, "type": "index-pattern", "id": data_view}]
 
 
 def data_view(alias: str) -> dict[str, Any]:
@@ -93,13 +96,23 @@ def _count() -> dict[str, Any]:
     return {"id": "1", "enabled": True, "type": "count", "schema": "metric", "params": {}}
 
 
-def _over_time(agg_id: str = "2") -> dict[str, Any]:
+def _over_time(agg_id: str = "2", field: str = DATE_FACET) -> dict[str, Any]:
     return {
         "id": agg_id,
         "enabled": True,
         "type": "date_histogram",
         "schema": "segment",
-        "params": {"field": DATE_FACET, "interval": "auto", "min_doc_count": 1},
+        "params": {"field": field, "interval": "auto", "min_doc_count": 1},
+    }
+
+
+def _metric(kind: str, field: str) -> dict[str, Any]:
+    return {
+        "id": "1",
+        "enabled": True,
+        "type": kind,
+        "schema": "metric",
+        "params": {"field": field},
     }
 
 
@@ -170,8 +183,56 @@ VISUALIZATIONS: dict[str, tuple[str, str, list[dict[str, Any]], dict[str, Any]]]
 }
 
 
+# The lag history (indexers.lag_mapping): the trend, not only the number.
+LAG_VISUALIZATIONS: dict[str, tuple[str, str, list[dict[str, Any]], dict[str, Any]]] = {
+    "tinstream-lag-messages": (
+        "Lag in messages by topic",
+        "line",
+        [_metric("max", "lag"), _over_time("2", "timestamp"), _terms("3", "topic", "group")],
+        {},
+    ),
+    "tinstream-lag-seconds": (
+        "Lag in seconds by group",
+        "line",
+        [
+            _metric("max", "lag_seconds"),
+            _over_time("2", "timestamp"),
+            _terms("3", "group", "group"),
+        ],
+        {},
+    ),
+    "tinstream-throughput-in": (
+        "Messages written per second by topic",
+        "area",
+        [
+            _metric("sum", "produced_per_s"),
+            _over_time("2", "timestamp"),
+            _terms("3", "topic", "group"),
+        ],
+        {},
+    ),
+    "tinstream-throughput-out": (
+        "Messages processed per second by topic",
+        "area",
+        [
+            _metric("sum", "consumed_per_s"),
+            _over_time("2", "timestamp"),
+            _terms("3", "topic", "group"),
+        ],
+        {},
+    ),
+    "tinstream-lag-status": (
+        "Partition status (Burrow's rules) over time",
+        "histogram",
+        [_count(), _over_time("2", "timestamp"), _terms("3", "status", "group", 6)],
+        {},
+    ),
+}
+
+
 def visualization(object_id: str) -> dict[str, Any]:
-    title, kind, aggs, params = VISUALIZATIONS[object_id]
+    lag = object_id in LAG_VISUALIZATIONS
+    title, kind, aggs, params = (LAG_VISUALIZATIONS if lag else VISUALIZATIONS)[object_id]
     return {
         "type": "visualization",
         "id": object_id,
@@ -182,14 +243,20 @@ def visualization(object_id: str) -> dict[str, Any]:
             "uiStateJSON": "{}",
             "kibanaSavedObjectMeta": _search_source(),
         },
-        "references": _data_view_ref(),
+        "references": _data_view_ref(LAG_DATA_VIEW_ID if lag else DATA_VIEW_ID),
     }
 
 
-def dashboard() -> dict[str, Any]:
+def dashboard(
+    object_id: str = DASHBOARD_ID,
+    title: str = "tinstream: Vietnamese news",
+    description: str = "Volume, entities, sentiment, sources and duplicates of the articles.",
+    visualizations: Iterable[str] = VISUALIZATIONS,
+    time_from: str = "now-1y",
+) -> dict[str, Any]:
     panels, references = [], []
-    # Two panels a row on Kibana's 48-column grid; the volume chart spans the top.
-    for n, object_id in enumerate(VISUALIZATIONS):
+    # Two panels a row on Kibana's 48-column grid; the first chart spans the top.
+    for n, vis_id in enumerate(visualizations):
         wide = n == 0
         row = 0 if wide else 1 + (n - 1) // 2
         grid = {
@@ -208,17 +275,17 @@ def dashboard() -> dict[str, Any]:
                 "panelRefName": f"panel_{n}",
             }
         )
-        references.append({"name": f"panel_{n}", "type": "visualization", "id": object_id})
+        references.append({"name": f"panel_{n}", "type": "visualization", "id": vis_id})
     return {
         "type": "dashboard",
-        "id": DASHBOARD_ID,
+        "id": object_id,
         "attributes": {
-            "title": "tinstream: Vietnamese news",
-            "description": "Volume, entities, sentiment, sources and duplicates of the articles.",
+            "title": title,
+            "description": description,
             "panelsJSON": json.dumps(panels),
             "optionsJSON": json.dumps({"useMargins": True, "hidePanelTitles": False}),
             "timeRestore": True,
-            "timeFrom": "now-1y",
+            "timeFrom": time_from,
             "timeTo": "now",
             "refreshInterval": {"pause": False, "value": 60000},
             "kibanaSavedObjectMeta": {
@@ -229,13 +296,43 @@ def dashboard() -> dict[str, Any]:
     }
 
 
-def saved_objects(alias: str = "news-articles") -> list[dict[str, Any]]:
-    """Every object, data view first, in the order Kibana imports them."""
+def lag_data_view(alias: str) -> dict[str, Any]:
+    return {
+        "type": "index-pattern",
+        "id": LAG_DATA_VIEW_ID,
+        "attributes": {
+            "title": alias,
+            "name": "tinstream consumer lag",
+            "timeFieldName": "timestamp",
+            "fieldFormatMap": json.dumps(
+                {
+                    "lag_seconds": {"id": "number", "params": {"pattern": "0,0.0"}},
+                    "produced_per_s": {"id": "number", "params": {"pattern": "0,0.0"}},
+                    "consumed_per_s": {"id": "number", "params": {"pattern": "0,0.0"}},
+                }
+            ),
+        },
+        "references": [],
+    }
+
+
+def saved_objects(
+    alias: str = "news-articles", lag_alias: str = "tinstream-lag"
+) -> list[dict[str, Any]]:
+    """Every object, data views first, in the order Kibana imports them."""
     return [
         data_view(alias),
+        lag_data_view(lag_alias),
         *(saved_search(i, t, q) for i, (t, q) in SEARCHES.items()),
-        *(visualization(i) for i in VISUALIZATIONS),
+        *(visualization(i) for i in (*VISUALIZATIONS, *LAG_VISUALIZATIONS)),
         dashboard(),
+        dashboard(
+            LAG_DASHBOARD_ID,
+            "tinstream: pipeline lag",
+            "Lag in messages and seconds, throughput in and out, partition status.",
+            LAG_VISUALIZATIONS,
+            "now-24h",
+        ),
     ]
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from config import ElasticsearchSettings, KibanaSettings
+from config import ElasticsearchSettings, KibanaSettings, LagSettings
 from indexers.errors import IndexerError
-from indexers.kibana import DATA_VIEW_ID, NDJSON_PATH
+from indexers.kibana import DATA_VIEW_ID, LAG_DATA_VIEW_ID, NDJSON_PATH
 from indexers.kibana_import import KibanaImporter
 from streams.cli.options import default_of, env_option, json_flag, print_json
 
@@ -38,6 +38,13 @@ def kibana() -> None:
     help="Alias the data view points at.",
 )
 @env_option(
+    "--lag-index",
+    "lag_alias",
+    envvar="TINSTREAM_LAG_HISTORY_ALIAS",
+    default=default_of(LagSettings, "history_alias"),
+    help="Alias of the lag history the lag data view points at.",
+)
+@env_option(
     "--file",
     "path",
     envvar="TINSTREAM_KIBANA_FILE",
@@ -63,6 +70,7 @@ def import_(
     url: str,
     space: str | None,
     alias: str,
+    lag_alias: str,
     path: Path,
     overwrite: bool,
     wait: float,
@@ -78,6 +86,8 @@ def import_(
         obj = json.loads(line)
         if obj.get("id") == DATA_VIEW_ID:
             obj["attributes"]["title"] = alias
+        elif obj.get("id") == LAG_DATA_VIEW_ID:
+            obj["attributes"]["title"] = lag_alias
         lines.append(json.dumps(obj, ensure_ascii=False))
     try:
         if wait:

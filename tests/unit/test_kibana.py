@@ -13,17 +13,30 @@ import pytest
 from pydantic import SecretStr
 
 from config import KibanaSettings
-from indexers.kibana import NDJSON_PATH, saved_objects, to_ndjson
+from indexers.kibana import (
+    DATA_VIEW_ID,
+    LAG_DATA_VIEW_ID,
+    NDJSON_PATH,
+    saved_objects,
+    to_ndjson,
+)
 from indexers.kibana_import import KibanaError, KibanaImporter
+from indexers.lag_mapping import LagDocument
 from indexers.mapping import mappings
 
 AGGREGATABLE = {"keyword", "date", "boolean", "integer", "long", "float", "double"}
 SEARCHABLE = AGGREGATABLE | {"text"}
 
 
-def _field_type(path: str) -> str | None:
+MAPPINGS = {
+    DATA_VIEW_ID: mappings(),
+    LAG_DATA_VIEW_ID: LagDocument._doc_type.mapping.to_dict(),
+}
+
+
+def _field_type(data_view: str, path: str) -> str | None:
     """The mapping type of a dotted field path; None when absent or inside a nested."""
-    node: dict[str, Any] = {"properties": mappings()["properties"]}
+    node: dict[str, Any] = {"properties": MAPPINGS[data_view]["properties"]}
     for part in path.split("."):
         if node.get("type") == "nested":
             return None  # needs a nested aggregation: not usable by these objects
@@ -37,26 +50,30 @@ def _kql_fields(query: str) -> list[str]:
     return re.findall(r"([\w.]+)\s*:", query)
 
 
-def _references(objects: list[dict[str, Any]]) -> Iterator[tuple[str, str, str]]:
-    """(object id, field, need) for every field an object refers to."""
+def _references(objects: list[dict[str, Any]]) -> Iterator[tuple[str, str, str, str]]:
+    """(object id, data view, field, need) for every field an object refers to."""
     for obj in objects:
         attrs, oid = obj["attributes"], obj["id"]
+        if obj["type"] == "dashboard":
+            continue
         if obj["type"] == "index-pattern":
-            yield oid, attrs["timeFieldName"], "date"
+            yield oid, oid, attrs["timeFieldName"], "date"
             for name in json.loads(attrs["fieldFormatMap"]):
-                yield oid, name, "search"
+                yield oid, oid, name, "search"
+            continue
+        (view,) = [r["id"] for r in obj["references"] if r["type"] == "index-pattern"]
         meta = attrs.get("kibanaSavedObjectMeta", {}).get("searchSourceJSON")
         if meta:
             for name in _kql_fields(json.loads(meta)["query"]["query"]):
-                yield oid, name, "search"
+                yield oid, view, name, "search"
         for name in attrs.get("columns", []):
-            yield oid, name, "search"
+            yield oid, view, name, "search"
         for name, _ in attrs.get("sort", []):
-            yield oid, name, "aggregate"
+            yield oid, view, name, "aggregate"
         if "visState" in attrs:
             for agg in json.loads(attrs["visState"])["aggs"]:
                 if "field" in agg["params"]:
-                    yield oid, agg["params"]["field"], "aggregate"
+                    yield oid, view, agg["params"]["field"], "aggregate"
 
 
 def test_the_committed_file_is_what_the_code_makes() -> None:
@@ -68,8 +85,8 @@ def test_the_committed_file_is_what_the_code_makes() -> None:
 def test_every_field_an_object_uses_is_mapped_with_a_usable_type() -> None:
     refs = list(_references(saved_objects()))
     assert len(refs) > 20
-    for oid, name, need in refs:
-        kind = _field_type(name)
+    for oid, view, name, need in refs:
+        kind = _field_type(view, name)
         allowed = (
             {"date"} if need == "date" else AGGREGATABLE if need == "aggregate" else SEARCHABLE
         )
@@ -82,9 +99,11 @@ def test_every_reference_is_to_an_object_in_the_file() -> None:
     for obj in objects:
         for ref in obj["references"]:
             assert (ref["type"], ref["id"]) in ids, (obj["id"], ref)
-    dashboard = next(o for o in objects if o["type"] == "dashboard")
-    panels = json.loads(dashboard["attributes"]["panelsJSON"])
-    assert {p["panelRefName"] for p in panels} == {r["name"] for r in dashboard["references"]}
+    dashboards = [o for o in objects if o["type"] == "dashboard"]
+    assert len(dashboards) == 2
+    for dashboard in dashboards:
+        panels = json.loads(dashboard["attributes"]["panelsJSON"])
+        assert {p["panelRefName"] for p in panels} == {r["name"] for r in dashboard["references"]}
 
 
 class _Kibana(BaseHTTPRequestHandler):
@@ -128,10 +147,10 @@ def kibana() -> Iterator[tuple[str, type[_Kibana]]]:
 
 def test_a_clean_import(kibana: tuple[str, type[_Kibana]]) -> None:
     url, handler = kibana
-    handler.body = {"success": True, "successCount": 13}
+    handler.body = {"success": True, "successCount": 20}
     settings = KibanaSettings(url=url, api_key=SecretStr("s3cret"), space="news")
     result = KibanaImporter(settings).import_objects(to_ndjson(saved_objects()))
-    assert (result.ok, result.success_count) == (True, 13)
+    assert (result.ok, result.success_count) == (True, 20)
     request = handler.seen[0]
     assert request["path"] == "/s/news/api/saved_objects/_import?overwrite=true"
     assert request["auth"] == "ApiKey s3cret" and request["xsrf"] and request["has_file"] == "True"
