@@ -256,3 +256,35 @@ def test_lag_exporter_serves_the_gauges_and_stops_cleanly(
         _, stderr = exporter.communicate(timeout=30)
     assert exporter.returncode == 0, stderr
     assert "Traceback" not in stderr
+
+
+def test_watch_refreshes_in_place_until_interrupted(
+    run: Run, settings: Settings, stack: Stack, topic: str
+) -> None:
+    import signal
+    import sys
+
+    _produce(settings, topic, per_partition=2)
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    _commit(settings, group, topic, {0: 1, 1: 1, 2: 1})
+    watch = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "lag", "--group", group, "--watch",
+         "--interval", "0.2"],
+        env=run.env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    assert watch.stdout is not None
+    screens = 0
+    try:
+        for line in watch.stdout:
+            # Each redraw starts with its time and the header (the escape codes
+            # that redraw in place are for terminals; click leaves them out here).
+            screens += " GROUP " in f" {line}" and " TOPIC " in line
+            if screens >= 3:
+                break
+    finally:
+        watch.send_signal(signal.SIGINT)
+        watch.communicate(timeout=30)
+    assert screens >= 3
+    assert watch.returncode == 0
