@@ -181,7 +181,8 @@ class Pipeline:
         out = {}
         for metric in self.registry.collect():
             for sample in metric.samples:
-                if sample.name.startswith("tinstream_") and sample.name.endswith("_total"):
+                ours = not sample.name.startswith(("tinstream_faust_", "tinstream_consumer_"))
+                if ours and sample.name.startswith("tinstream_") and sample.name.endswith("_total"):
                     label = "_".join(sample.labels.values())
                     name = sample.name[len("tinstream_") : -len("_total")]
                     out[f"{name}:{label}" if label else name] = sample.value
