@@ -54,7 +54,7 @@ def es(settings: Settings, stack: Stack) -> Iterator[Elasticsearch]:
     client.close()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -119,7 +119,7 @@ class Run:
 
     def start_worker(self, **extra_env: str) -> subprocess.Popen[bytes]:
         log = self.tmp / f"worker-{len(self.workers)}.log"
-        port = _free_port()
+        port = free_port()
         self.web_ports.append(port)
         env = {**self.env(), "TINSTREAM_WORKER_WEB_PORT": str(port), **extra_env}
         with log.open("wb") as out:

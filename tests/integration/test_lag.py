@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -18,7 +19,7 @@ from config import Settings
 from deploy.local import Stack
 from streams.kafka import kafka_python_config
 from streams.lag.collector import LagMonitor, kafka_offsets
-from tests.integration.conftest import Run
+from tests.integration.conftest import Run, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
@@ -70,6 +71,13 @@ def _kafka_tool(stack: Stack, settings: Settings, group: str) -> dict[int, dict[
     header_at = next(i for i, cols in enumerate(lines) if cols[:2] == ["GROUP", "TOPIC"])
     header = lines[header_at]
     return {int(cols[2]): dict(zip(header, cols, strict=True)) for cols in lines[header_at + 1 :]}
+
+
+def _spawn(run: Run, *args: str, **pipes: Any) -> subprocess.Popen[str]:
+    """``tinstream ARGS`` running in the background, in the run's environment."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", *args], env=run.env(), text=True, **pipes
+    )
 
 
 def _lag_json(run: Run, *args: str) -> tuple[int, dict[str, Any], str]:
@@ -218,23 +226,16 @@ def test_burrow_statuses_on_the_real_broker(settings: Settings, stack: Stack, to
 def test_lag_exporter_serves_the_gauges_and_stops_cleanly(
     run: Run, settings: Settings, stack: Stack, topic: str
 ) -> None:
-    import socket
-    import sys
     import time
     import urllib.request
 
     _produce(settings, topic, per_partition=4)
     group = f"g-{uuid.uuid4().hex[:8]}"
     _commit(settings, group, topic, {0: 1, 1: 2, 2: 4})
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    exporter = subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "lag-exporter", "--group", group,
-         "--port", str(port), "--interval", "0.5", "--history"],
-        env=run.env(),
+    port = free_port()
+    exporter = _spawn(
+        run, "lag-exporter", "--group", group, "--port", str(port), "--interval", "0.5",
         stderr=subprocess.PIPE,
-        text=True,
     )  # fmt: skip
     try:
         deadline, text = time.monotonic() + 60, ""
@@ -262,18 +263,13 @@ def test_watch_refreshes_in_place_until_interrupted(
     run: Run, settings: Settings, stack: Stack, topic: str
 ) -> None:
     import signal
-    import sys
 
     _produce(settings, topic, per_partition=2)
     group = f"g-{uuid.uuid4().hex[:8]}"
     _commit(settings, group, topic, {0: 1, 1: 1, 2: 1})
-    watch = subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "lag", "--group", group, "--watch",
-         "--interval", "0.2"],
-        env=run.env(),
-        stdout=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
+    watch = _spawn(
+        run, "lag", "--group", group, "--watch", "--interval", "0.2", stdout=subprocess.PIPE
+    )
     assert watch.stdout is not None
     screens = 0
     try:

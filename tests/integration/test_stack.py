@@ -12,6 +12,7 @@ import pytest
 
 from config import Settings, StackSettings
 from deploy.local import Stack, StackError
+from tests.integration.conftest import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -50,7 +51,7 @@ def test_a_failed_start_names_the_component_and_its_log(stack: Stack, tmp_path: 
         settings = StackSettings(
             dir=tmp_path / "stack",
             kafka_port=port,
-            kafka_controller_port=_free_port(),
+            kafka_controller_port=free_port(),
             es_port=stack.settings.es_port,  # the healthy node is reused
             start_timeout_s=60,
         )
@@ -61,9 +62,3 @@ def test_a_failed_start_names_the_component_and_its_log(stack: Stack, tmp_path: 
     assert error.log_file is not None and error.log_file.exists()
     assert str(error.log_file) in str(error)
     Stack(settings).down()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
