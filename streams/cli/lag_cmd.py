@@ -105,6 +105,14 @@ def _table(groups: Sequence[GroupLag]) -> str:
 
 @click.command()
 @_groups_option
+@env_option(
+    "--topic",
+    "topics",
+    envvar="TINSTREAM_LAG_TOPICS",
+    multiple=True,
+    help="Only these topics, every partition, consumed or not (repeat for more); "
+    "a topic that does not exist is an error. Default: the group's topics.",
+)
 @bootstrap_servers_option
 @env_option(
     "--samples",
@@ -137,6 +145,7 @@ def _table(groups: Sequence[GroupLag]) -> str:
 @json_flag
 def lag(
     groups: tuple[str, ...],
+    topics: tuple[str, ...],
     bootstrap_servers: str,
     timeout: float,
     samples: int,
@@ -160,7 +169,7 @@ def lag(
         observed: list[GroupLag] = []
         rounds = 0
         while True:
-            observed = monitor.observe(list(groups))
+            observed = monitor.observe(list(groups), topics)
             rounds += 1
             if watch:
                 click.echo("\x1b[H\x1b[2J" + time.strftime("%H:%M:%S ") + _table(observed))

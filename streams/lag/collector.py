@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -52,6 +52,8 @@ class OffsetSource(Protocol):
     def end_offsets(self, partitions: Iterable[TopicPartition]) -> dict[TopicPartition, int]: ...
 
     def timestamp_at(self, partition: TopicPartition, offset: int) -> float | None: ...
+
+    def partitions(self, topics: Iterable[str]) -> dict[str, list[int]]: ...
 
 
 class KafkaOffsets:
@@ -116,6 +118,21 @@ class KafkaOffsets:
             raise LagError(f"cannot read log end offsets: {exc}", retriable=True) from exc
         return {(tp.topic, tp.partition): int(o.offset) for tp, o in found.items()}
 
+    def partitions(self, topics: Iterable[str]) -> dict[str, list[int]]:
+        """The partitions of each topic that exists (a missing topic is left out)."""
+        from kafka.errors import KafkaError
+
+        wanted = set(topics)
+        try:
+            described = self._admin.describe_topics(sorted(wanted & set(self._admin.list_topics())))
+        except KafkaError as exc:
+            raise LagError(f"cannot describe topics: {exc}", retriable=True) from exc
+        return {
+            t["name"]: sorted(int(p["partition_index"]) for p in t.get("partitions") or [])
+            for t in described
+            if not t.get("error_code")
+        }
+
     def timestamp_at(self, partition: TopicPartition, offset: int) -> float | None:
         from kafka import TopicPartition as KafkaTP
 
@@ -174,24 +191,43 @@ class LagMonitor:
         # Timestamps read from records, by (topic, partition, offset).
         self._read: dict[tuple[str, int, int], float | None] = {}
 
-    def observe(self, groups: list[str]) -> list[GroupLag]:
-        """One observation of every group named; NOTFOUND for a group Kafka does not know."""
+    def observe(self, groups: list[str], topics: Sequence[str] = ()) -> list[GroupLag]:
+        """One observation of every group named; NOTFOUND for a group Kafka does not
+        know. With ``topics``, only those, every partition of them, committed or not;
+        a topic that does not exist is reported in ``missing_topics``."""
         snapshots = self._source.groups(groups)
-        partitions = {tp for s in snapshots for tp in (*s.committed, *s.owners)}
+        expected: set[TopicPartition] = set()
+        missing: set[str] = set()
+        if topics:
+            found = self._source.partitions(topics)
+            missing = set(topics) - set(found)
+            expected = {(t, p) for t, parts in found.items() for p in parts}
+        partitions = expected | {tp for s in snapshots for tp in (*s.committed, *s.owners)}
         ends = self._source.end_offsets(sorted(partitions))
         now = self._clock()
         for tp, end in ends.items():
             self._histories.setdefault(tp, LagClock()).observe(end, now)
-        return [self._group(snapshot, ends, now) for snapshot in snapshots]
+        return [
+            self._group(snapshot, ends, now, topics=set(topics), expected=expected, missing=missing)
+            for snapshot in snapshots
+        ]
 
     def _group(
-        self, snapshot: GroupOffsets, ends: dict[TopicPartition, int], now: float
+        self,
+        snapshot: GroupOffsets,
+        ends: dict[TopicPartition, int],
+        now: float,
+        *,
+        topics: set[str],
+        expected: set[TopicPartition],
+        missing: set[str],
     ) -> GroupLag:
         if not snapshot.exists:
             return GroupLag(snapshot.group, "NOTFOUND", state=snapshot.state or "Dead")
         rows = []
-        missing = set()
-        for tp in sorted({*snapshot.committed, *snapshot.owners}):
+        missing = set(missing)
+        seen = {*snapshot.committed, *snapshot.owners, *expected}
+        for tp in sorted(tp for tp in seen if not topics or tp[0] in topics):
             end = ends.get(tp)
             if end is None:
                 missing.add(tp[0])  # committed offsets of a topic since deleted

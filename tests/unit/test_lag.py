@@ -90,6 +90,9 @@ class _Source:
         self.reads.append((partition, offset))
         return 900.0
 
+    def partitions(self, topics: Iterable[str]) -> dict[str, list[int]]:
+        return {t: [0, 1] for t in topics if t == "news.raw"}
+
 
 def test_monitor_reads_one_record_only_when_the_history_cannot_tell() -> None:
     tp = ("news.raw", 0)
@@ -151,3 +154,14 @@ def test_metrics_and_history_of_an_observation() -> None:
     assert (doc["produced_per_s"], doc["consumed_per_s"]) == (2.0, 1.0)
     metrics.update([])
     assert "tinstream_consumer_lag_messages{" not in generate_latest(registry).decode()
+
+
+def test_topics_asked_for_show_every_partition_and_missing_ones() -> None:
+    tp = ("news.raw", 0)
+    other = ("news.enriched", 0)
+    source = _Source([({tp: 4, other: 1}, {tp: 5, ("news.raw", 1): 7, other: 9})])
+    monitor = LagMonitor(source, clock=lambda: 0.0)
+    (group,) = monitor.observe(["g"], ("news.raw", "news.gone"))
+    rows = [(p.topic, p.partition, p.committed, p.lag) for p in group.partitions]
+    assert rows == [("news.raw", 0, 4, 1), ("news.raw", 1, None, 7)]
+    assert group.missing_topics == ("news.gone",)
