@@ -142,6 +142,8 @@ class Pipeline:
             consumer_auto_offset_reset="earliest",
             broker_commit_interval=s.worker.commit_interval_s,
             producer_acks=-1,
+            # The owner `tinstream lag` and kafka-consumer-groups.sh show.
+            broker_client_id=s.kafka.client_id,
             producer_max_request_size=MAX_MESSAGE_BYTES,
             consumer_max_fetch_size=MAX_MESSAGE_BYTES,
             stream_buffer_maxsize=max(4096, 2 * s.indexer.batch_max_docs),

@@ -84,7 +84,7 @@ def _table(groups: Sequence[GroupLag]) -> str:
                     str(p.partition),
                     "-" if p.committed is None else str(p.committed),
                     str(p.end_offset),
-                    str(p.lag),
+                    "-" if p.lag is None else str(p.lag),
                     "-" if p.lag_seconds is None else f"{p.lag_seconds:.1f}",
                     p.status,
                     str(p.owner) if p.owner else "-",

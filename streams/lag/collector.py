@@ -226,18 +226,29 @@ class LagMonitor:
             return GroupLag(snapshot.group, "NOTFOUND", state=snapshot.state or "Dead")
         rows = []
         missing = set(missing)
+        # Partitions the group owns but never commits (Faust's changelog and
+        # assignor topics) are not consumption: shown only for a topic asked for
+        # or one the group commits on.
+        committing = {t for t, _ in snapshot.committed}
+        shown = committing | topics
         seen = {*snapshot.committed, *snapshot.owners, *expected}
-        for tp in sorted(tp for tp in seen if not topics or tp[0] in topics):
+        for tp in sorted(tp for tp in seen if tp[0] in shown and (not topics or tp[0] in topics)):
             end = ends.get(tp)
             if end is None:
                 missing.add(tp[0])  # committed offsets of a topic since deleted
                 continue
             committed = snapshot.committed.get(tp)
-            # No commit yet: everything in the partition is unprocessed.
-            lag = max(0, end - (committed or 0))
             owner = snapshot.owners.get(tp)
+            if committed is None:
+                # Nothing committed: the lag is unknown, as Kafka's own tool says
+                # ("-"); it depends on where the consumer will start.
+                rows.append(
+                    PartitionLag(snapshot.group, tp[0], tp[1], None, end, None, None, "OK", owner)
+                )
+                continue
+            lag = max(0, end - committed)
             window = self._windows.setdefault((snapshot.group, *tp), Window(self._window))
-            window.observe(committed or 0, lag, now, owned=owner is not None)
+            window.observe(committed, lag, now, owned=owner is not None)
             rows.append(
                 PartitionLag(
                     group=snapshot.group,
@@ -246,7 +257,7 @@ class LagMonitor:
                     committed=committed,
                     end_offset=end,
                     lag=lag,
-                    lag_seconds=self._seconds(tp, committed or 0, end, now),
+                    lag_seconds=self._seconds(tp, committed, end, now),
                     status=window.status(lag, now),
                     owner=owner,
                 )

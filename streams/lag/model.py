@@ -28,7 +28,8 @@ class PartitionLag:
     partition: int
     committed: int | None
     end_offset: int
-    lag: int
+    # None: nothing committed yet, so unknown (where will the consumer start?).
+    lag: int | None
     lag_seconds: float | None
     status: PartitionStatus
     owner: Owner | None = None
@@ -65,7 +66,7 @@ class GroupLag:
 
     @property
     def total_lag(self) -> int:
-        return sum(p.lag for p in self.partitions)
+        return sum(p.lag or 0 for p in self.partitions)
 
     @property
     def max_lag_seconds(self) -> float:

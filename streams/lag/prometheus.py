@@ -61,7 +61,8 @@ class LagMetrics(Collector):
             total.add_metric([group.group], float(group.total_lag))
             for p in group.partitions:
                 labels = [p.group, p.topic, str(p.partition)]
-                lag.add_metric(labels, float(p.lag))
+                if p.lag is not None:
+                    lag.add_metric(labels, float(p.lag))
                 end.add_metric(labels, float(p.end_offset))
                 if p.committed is not None:
                     committed.add_metric(labels, float(p.committed))

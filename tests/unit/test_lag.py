@@ -163,5 +163,18 @@ def test_topics_asked_for_show_every_partition_and_missing_ones() -> None:
     monitor = LagMonitor(source, clock=lambda: 0.0)
     (group,) = monitor.observe(["g"], ("news.raw", "news.gone"))
     rows = [(p.topic, p.partition, p.committed, p.lag) for p in group.partitions]
-    assert rows == [("news.raw", 0, 4, 1), ("news.raw", 1, None, 7)]
+    # Nothing committed on partition 1: its lag is unknown, as Kafka's tool says.
+    assert rows == [("news.raw", 0, 4, 1), ("news.raw", 1, None, None)]
     assert group.missing_topics == ("news.gone",)
+
+
+def test_partitions_a_group_owns_but_never_commits_are_not_lag() -> None:
+    tp = ("news.raw", 0)
+    changelog = ("app-near-duplicates-changelog", 0)
+    source = _Source([({tp: 5}, {tp: 5, changelog: 40})])
+    source.groups = lambda groups: [  # type: ignore[method-assign]
+        GroupOffsets("g", True, "Stable", {tp: 5}, {tp: source.owner, changelog: source.owner})
+    ]
+    (group,) = LagMonitor(source, clock=lambda: 0.0).observe(["g"])
+    assert [(p.topic, p.lag) for p in group.partitions] == [("news.raw", 0)]
+    assert group.status == "OK"
