@@ -346,12 +346,13 @@ class Pipeline:
         return stream is not None and stream.channel.empty()
 
     def _idle(self) -> bool:
+        """Room for one more bulk write in flight."""
         return len(self._writing) < self.settings.indexer.max_inflight_batches
 
     async def _index_agent(self, stream: Any) -> None:
-        # Batches grow while a write is in flight and go out as soon as the
-        # writer is idle and the input drained, so a trickle is indexed at once
-        # and a flood in full batches; linger_s bounds the wait either way.
+        # Batches grow while writes are in flight and go out as soon as there is
+        # room for another write and the input is drained, so a trickle is indexed
+        # at once and a flood in full batches; linger_s bounds the wait either way.
         self._index_stream = stream
         # Manual acks: an event is acked only when its document is in Elasticsearch.
         async for event in stream.noack().events():
