@@ -160,8 +160,10 @@ class Pipeline:
             "near-duplicates", default=None, partitions=s.topics.partitions
         )
         self.duplicates = NearDuplicates(self.fingerprints)
-        # As many articles in flight as there are processes to enrich them.
-        app.agent(self.raw_topic, name="enrich", concurrency=s.enrichment.processes)(
+        # One article more in flight than there are processes to enrich them, so
+        # that no process idles while the event loop hands over the next one.
+        in_flight = max(1, s.enrichment.processes) + 1
+        app.agent(self.raw_topic, name="enrich", concurrency=in_flight)(
             self._enrich_agent
         )
         app.agent(self.enriched_topic, name="index")(self._index_agent)

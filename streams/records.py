@@ -245,7 +245,9 @@ class EnrichedArticle:
         return out
 
     def to_bytes(self) -> bytes:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
+        # orjson walks the dataclasses itself: several times faster than asdict +
+        # json on the event loop, and the same JSON (tuples become lists).
+        return orjson.dumps(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EnrichedArticle:

@@ -54,9 +54,9 @@ LogLevel = Literal["debug", "info", "warning", "error"]
 @env_option(
     "--processes",
     envvar="TINSTREAM_ENRICH_PROCESSES",
-    type=click.IntRange(1, 64),
+    type=click.IntRange(0, 64),
     default=default_of(EnrichmentSettings, "processes"),
-    help="Processes to enrich in (more than 1: a process pool, one core each).",
+    help="Processes to enrich in, one core each, beside the event loop's (0: a thread).",
 )
 def worker(
     bootstrap_servers: str,
@@ -116,7 +116,7 @@ def worker(
         sys.exit(1)
 
     enrichment: EnrichmentRunner
-    if settings.enrichment.processes > 1:
+    if settings.enrichment.processes >= 1:
         enrichment = ProcessRunner(settings.enrichment, settings.enrichment.processes)
     else:
         enricher = Enricher.with_models(settings.enrichment)
