@@ -117,7 +117,9 @@ def worker(
 
     enrichment: EnrichmentRunner
     if settings.enrichment.processes >= 1:
-        enrichment = ProcessRunner(settings.enrichment, settings.enrichment.processes)
+        pool = ProcessRunner(settings.enrichment, settings.enrichment.processes)
+        pool.warm_up()
+        enrichment = pool
     else:
         enricher = Enricher.with_models(settings.enrichment)
         enricher.warm_up()

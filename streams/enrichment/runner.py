@@ -58,6 +58,11 @@ def _start_process(settings: EnrichmentSettings) -> None:
 Outcome = tuple[str, EnrichedArticle | None, str, bool]
 
 
+def _ready() -> bool:
+    """Runs once the process's initializer loaded the models."""
+    return _PROCESS_ENRICHER is not None
+
+
 def _enrich_in_process(raw: RawArticle) -> Outcome:
     # Errors travel back as data: an exception with extra constructor arguments
     # does not survive pickling, and the agent needs the reason and retriability.
@@ -146,6 +151,13 @@ class ProcessRunner:
         if status == "error" or article is None:
             raise EnrichmentError(reason, retriable=retriable)
         return article
+
+    def warm_up(self, timeout_s: float = 300.0) -> None:
+        """Start every process and load its models now, so that the first
+        articles do not wait for them (nor count them in a benchmark)."""
+        futures = [self._executor.submit(_ready) for _ in range(self._processes)]
+        for future in futures:
+            future.result(timeout=timeout_s)
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -44,6 +44,7 @@ def test_results_and_errors_come_back_and_a_dead_process_is_replaced(tmp_path: P
     async def scenario() -> None:
         runner = ProcessRunner(EnrichmentSettings(), 2, task=_task, initializer=_nothing)
         try:
+            runner.warm_up(timeout_s=60)  # both processes started before the first article
             assert (await runner.enrich(_raw("ok"))).title == "ok"
             with pytest.raises(InvalidArticle, match="no text"):
                 await runner.enrich(_raw("invalid"))
