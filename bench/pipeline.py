@@ -13,9 +13,9 @@ d. latency from publish to searchable at a fixed publishing rate of half of
    Elasticsearch's default refresh interval (1 s) deciding "searchable";
 e. the peak RSS of every worker.
 
-It prints a table, writes JSON and two PNG plots (throughput over time, latency
-distribution) under ``--out``, and ends with the line
-``RESULT ratio_pipeline_vs_bare=X p99_s=Y rss_mib=Z``.
+It prints a table (``--json``: the JSON report), writes the JSON and two PNG plots
+(throughput over time, latency distribution) under ``--out``, and ends with the
+line ``RESULT ratio_pipeline_vs_bare=X p99_s=Y rss_mib=Z``.
 """
 
 from __future__ import annotations
@@ -291,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--latency-articles", type=int, default=600)
     parser.add_argument("--out", type=Path, default=Path("bench/results/pipeline"))
+    parser.add_argument("--json", action="store_true", help="print the JSON report, not a table")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     kafka = KafkaSettings(bootstrap_servers=args.bootstrap_servers)
@@ -336,7 +337,22 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "pipeline.json").write_text(json.dumps(report, indent=2))
     _plots(args.out, runs, latencies, bare)
 
-    print(f"{len(articles)} vntc-train articles")
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        _table(report, bare, one, two, args.out)
+    lat = report["latency"]
+    print(
+        f"RESULT ratio_pipeline_vs_bare={report['ratio_pipeline_vs_bare']} "
+        f"p99_s={lat['p99_s']} rss_mib={report['peak_rss_mib']}"
+    )
+    return 0
+
+
+def _table(
+    report: dict[str, Any], bare: float, one: PipelineRun, two: PipelineRun, out: Path
+) -> None:
+    print(f"{report['articles']} vntc-train articles")
     print(f"{'run':<28} {'articles/s':>10} {'seconds':>8} {'peak RSS MiB':>13}")
     print(f"{'(a) bare enrichment':<28} {bare:10.1f}")
     for run, label in ((one, "(b) pipeline, 1 worker"), (two, "(c) pipeline, 2 workers")):
@@ -349,12 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ratio, scaling = report["ratio_pipeline_vs_bare"], report["ratio_two_vs_one_worker"]
     print(f"ratio (b)/(a) {ratio}; (c)/(b) {scaling}")
-    print(f"wrote {args.out / 'pipeline.json'}, throughput.png, latency.png")
-    print(
-        f"RESULT ratio_pipeline_vs_bare={report['ratio_pipeline_vs_bare']} "
-        f"p99_s={lat['p99_s']} rss_mib={report['peak_rss_mib']}"
-    )
-    return 0
+    print(f"wrote {out / 'pipeline.json'}, throughput.png, latency.png")
 
 
 if __name__ == "__main__":
