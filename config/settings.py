@@ -124,7 +124,7 @@ class EnrichmentSettings(BaseSettings):
     # Processes the worker enriches in, each with its own models, so that the
     # CPU-bound NLP never holds the event loop's GIL (a thread beside the loop
     # made every socket call of the loop wait for the GIL: 0.69 of the bare NLP's
-    # throughput, against 0.96 with one process). More: one core each. 0: in a
+    # throughput, against 0.94 with one process). More: one core each. 0: in a
     # thread of the worker process (less memory, slower).
     processes: int = Field(default=1, ge=0, le=64)
 
