@@ -12,7 +12,7 @@ TEST_ENV := TINSTREAM_STACK_DIR=.stack/test \
 	TINSTREAM_STACK_ES_PORT=29200 TINSTREAM_STACK_ES_TRANSPORT_PORT=29300 \
 	TINSTREAM_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:29092 TINSTREAM_ES_URL=http://127.0.0.1:29200
 
-.PHONY: install demo test unit integration lint stack-up stack-down clean
+.PHONY: install demo test unit integration chaos lint stack-up stack-down clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,16 @@ test: install
 	fi; \
 	if [ $$status -eq 0 ]; then \
 		$(TEST_ENV) $(BIN)/pytest tests || status=$$?; \
+	fi; \
+	$(TEST_ENV) $(BIN)/tinstream stack down; \
+	exit $$status
+
+# The reliability scenarios alone (also part of `make test`), on the test stack.
+chaos: install
+	@status=0; \
+	$(TEST_ENV) $(BIN)/tinstream stack up || status=$$?; \
+	if [ $$status -eq 0 ]; then \
+		$(TEST_ENV) $(BIN)/pytest tests/reliability || status=$$?; \
 	fi; \
 	$(TEST_ENV) $(BIN)/tinstream stack down; \
 	exit $$status
