@@ -6,8 +6,6 @@ from typing import Any
 
 from elasticsearch.dsl import Date, Document, Float, Integer, Keyword, Long, MetaField
 
-from indexers.mapping import index_name
-
 
 class LagDocument(Document):
     timestamp = Date()
@@ -40,7 +38,3 @@ def lag_template(alias: str) -> dict[str, Any]:
         },
         "_meta": {"managed_by": "tinstream"},
     }
-
-
-def lag_index(alias: str) -> str:
-    return index_name(alias, 1)

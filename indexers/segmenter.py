@@ -64,9 +64,6 @@ class WordModel:
         object.__setattr__(self, "total", total)
         object.__setattr__(self, "costs", costs)
 
-    def known(self, word: str) -> bool:
-        return word in self.costs
-
     def cost(self, word: str) -> float:
         """-log P(word), with pseudo-counts for words never counted."""
         found = self.costs.get(word)

@@ -22,7 +22,7 @@ from streams.cli.options import (
     print_json,
 )
 from streams.errors import StreamsError
-from streams.lag.collector import LagMonitor, kafka_offsets
+from streams.lag.collector import KafkaOffsets, LagMonitor, kafka_offsets
 from streams.lag.model import GroupLag
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,10 +38,17 @@ def _timeout_option(f: F) -> F:
     )(f)
 
 
-def _quiet_kafka() -> None:
+def _connect(command: str, bootstrap_servers: str, timeout: float) -> KafkaOffsets:
+    """Kafka's offsets, or one line on stderr and exit status 1."""
     # kafka-python logs every failed connection at ERROR; these commands say it
     # once, in one line, themselves.
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
+    kafka = KafkaSettings(bootstrap_servers=bootstrap_servers, request_timeout_s=timeout)
+    try:
+        return kafka_offsets(kafka)
+    except StreamsError as exc:
+        click.echo(f"{command}: {exc}", err=True)
+        sys.exit(1)
 
 
 def _groups_option(f: F) -> F:
@@ -157,13 +164,7 @@ def lag(
     """Committed and end offsets, lag in messages and seconds, owner and Burrow status
     of every partition of the consumer groups. Exit status 1 for an unknown group, a
     missing topic or an unreachable broker."""
-    _quiet_kafka()
-    kafka = KafkaSettings(bootstrap_servers=bootstrap_servers, request_timeout_s=timeout)
-    try:
-        source = kafka_offsets(kafka)
-    except StreamsError as exc:
-        click.echo(f"lag: {exc}", err=True)
-        sys.exit(1)
+    source = _connect("lag", bootstrap_servers, timeout)
     monitor = LagMonitor(source, window=window)
     try:
         observed: list[GroupLag] = []
@@ -237,13 +238,7 @@ def lag_exporter(
     from streams.lag.exporter import LagExporter
 
     settings = LagSettings(interval_s=interval, history=history)
-    _quiet_kafka()
-    kafka = KafkaSettings(bootstrap_servers=bootstrap_servers, request_timeout_s=timeout)
-    try:
-        source = kafka_offsets(kafka)
-    except StreamsError as exc:
-        click.echo(f"lag-exporter: {exc}", err=True)
-        sys.exit(1)
+    source = _connect("lag-exporter", bootstrap_servers, timeout)
     registry = CollectorRegistry()
     exporter = LagExporter(
         LagMonitor(source, window=settings.window),

@@ -225,17 +225,16 @@ class LagMonitor:
         if not snapshot.exists:
             return GroupLag(snapshot.group, "NOTFOUND", state=snapshot.state or "Dead")
         rows = []
-        missing = set(missing)
-        # Partitions the group owns but never commits (Faust's changelog and
-        # assignor topics) are not consumption: shown only for a topic asked for
-        # or one the group commits on.
-        committing = {t for t, _ in snapshot.committed}
-        shown = committing | topics
+        deleted = set()
+        # The topics asked for; else those the group commits on. Partitions it
+        # owns but never commits (Faust's changelog and assignor topics) are not
+        # consumption.
+        wanted = topics or {t for t, _ in snapshot.committed}
         seen = {*snapshot.committed, *snapshot.owners, *expected}
-        for tp in sorted(tp for tp in seen if tp[0] in shown and (not topics or tp[0] in topics)):
+        for tp in sorted(tp for tp in seen if tp[0] in wanted):
             end = ends.get(tp)
             if end is None:
-                missing.add(tp[0])  # committed offsets of a topic since deleted
+                deleted.add(tp[0])  # committed offsets of a topic since deleted
                 continue
             committed = snapshot.committed.get(tp)
             owner = snapshot.owners.get(tp)
@@ -267,7 +266,7 @@ class LagMonitor:
             group_status(r.status for r in rows),
             partitions=tuple(rows),
             state=snapshot.state,
-            missing_topics=tuple(sorted(missing)),
+            missing_topics=tuple(sorted(missing | deleted)),
         )
 
     def _seconds(self, tp: TopicPartition, committed: int, end: int, now: float) -> float | None:
