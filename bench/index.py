@@ -14,19 +14,16 @@ On a running stack (``tinstream stack up``), in one run:
 The articles are enriched once from the shared corpus and repeated under new
 ids to make enough documents. Ratio: the median over alternating rounds of the
 agent's docs/s ÷ the baseline's docs/s measured just before it.
-``BENCH_PROFILE="-m cProfile -o worker.prof"`` runs the worker under a profiler.
+``BENCH_PROFILE="-m cProfile -o worker.prof"`` runs the worker under a profiler
+(the worker is ``bench.pipeline``'s, with its own topics, alias and group).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import replace
@@ -37,12 +34,11 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from bench.corpus import VNTC, enrich_all, vntc_articles
-from config import ElasticsearchSettings, IndexerSettings, KafkaSettings, TopicSettings
+from config import ElasticsearchSettings, IndexerSettings, KafkaSettings
 from indexers.client import make_client
 from indexers.document import DocumentBuilder
 from indexers.mapping import index_settings, mappings
 from indexers.segmenter import WordSegmenter
-from streams.kafka import ensure_topics, kafka_python_config
 from streams.records import EnrichedArticle, article_version
 
 
@@ -82,81 +78,36 @@ def run_baseline(es: Elasticsearch, articles: list[EnrichedArticle], chunk: int)
         es.indices.delete(index=index)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def run_agent(es_url: str, kafka: KafkaSettings, articles: list[EnrichedArticle]) -> float:
+    from bench.pipeline import Pipeline
 
-
-def run_agent(
-    es: Elasticsearch, kafka: KafkaSettings, articles: list[EnrichedArticle], timeout_s: float
-) -> float:
-    from kafka import KafkaProducer
-
-    run = uuid.uuid4().hex[:8]
-    topics = TopicSettings(
-        raw=f"bench-{run}.raw", enriched=f"bench-{run}.enriched", dead_letter=f"bench-{run}.dlq"
-    )
-    alias = f"bench-agent-{run}"
-    ensure_topics(kafka, topics)
-    producer = KafkaProducer(
-        **kafka_python_config(kafka), acks="all", linger_ms=20, max_request_size=16 * 1024 * 1024
-    )
-    for article in articles:
-        producer.send(topics.enriched, key=article.id.encode(), value=article.to_bytes())
-    producer.flush(timeout=120)
-    producer.close()
-
-    data_dir = tempfile.mkdtemp(prefix="bench-index-")
-    env = {
-        **os.environ,
-        "TINSTREAM_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-        "TINSTREAM_ES_URL": es.transport.node_pool.get().base_url,
-        "TINSTREAM_TOPIC_RAW": topics.raw,
-        "TINSTREAM_TOPIC_ENRICHED": topics.enriched,
-        "TINSTREAM_TOPIC_DEAD_LETTER": topics.dead_letter,
-        "TINSTREAM_ES_ALIAS": alias,
-        "TINSTREAM_WORKER_APP_ID": f"bench-{run}",
-        "TINSTREAM_WORKER_DATA_DIR": data_dir,
-        "TINSTREAM_WORKER_WEB_PORT": str(_free_port()),
-    }
-    log = Path(data_dir) / "worker.log"
-    with log.open("wb") as out:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                *os.environ.get("BENCH_PROFILE", "").split(),
-                "-m",
-                "streams.cli",
-                "worker",
-            ],
-            env=env,
-            stdout=out,
-            stderr=out,
-        )
+    pipeline = Pipeline(kafka, es_url, workers=1)
     try:
-        deadline = time.monotonic() + timeout_s
+        # The topic is full before the worker starts: only its draining is timed.
+        producer = pipeline.producer()
+        for article in articles:
+            producer.send(
+                pipeline.topics.enriched, key=article.id.encode(), value=article.to_bytes()
+            )
+        producer.flush(timeout=120)
+        producer.close()
+        pipeline.start()
+        deadline = time.monotonic() + 600
         while True:
-            try:
-                done = _searchable(es, alias)
-            except Exception:  # noqa: BLE001 - the index appears with the worker
-                done = 0
+            pipeline.es.options(ignore_status=404).indices.refresh(index=pipeline.alias)
+            done = pipeline.searchable()
             if done >= len(articles):
                 finished = time.time()
                 break
-            if worker.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the worker indexed {done}/{len(articles)}; see {log}")
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the worker indexed {done}/{len(articles)}; see {pipeline.data}")
             time.sleep(0.2)  # polling interval of the deadline loop
-        first = es.search(index=alias, size=0, aggs={"first": {"min": {"field": "ingested_at"}}})[
-            "aggregations"
-        ]["first"]["value"]
+        first = pipeline.es.search(
+            index=pipeline.alias, size=0, aggs={"first": {"min": {"field": "ingested_at"}}}
+        )["aggregations"]["first"]["value"]
         return len(articles) / (finished - first / 1000)
     finally:
-        worker.terminate()
-        worker.wait(timeout=60)
-        for index in es.indices.get(index=f"{alias}-v*"):
-            es.indices.delete(index=index)
-        es.options(ignore_status=404).indices.delete_index_template(name=alias)
+        pipeline.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     baselines, agents = [], []
     for _ in range(args.rounds):
         baselines.append(run_baseline(es, articles, chunk))
-        agents.append(run_agent(es, kafka, articles, timeout_s=600))
+        agents.append(run_agent(args.es_url, kafka, articles))
     es.close()
     baseline, agent = statistics.median(baselines), statistics.median(agents)
     # Each round's agent against the baseline run just before it, which saw the

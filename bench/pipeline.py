@@ -89,7 +89,11 @@ def _free_port() -> int:
 
 
 class Pipeline:
-    """A private pipeline: its own topics, alias, group and worker processes."""
+    """A private pipeline: its own topics, alias, group and worker processes.
+
+    The topics exist once it is made; the workers run from :meth:`start`, so a
+    benchmark can fill a topic first and time only the draining of it.
+    """
 
     def __init__(self, kafka: KafkaSettings, es_url: str, workers: int) -> None:
         run = uuid.uuid4().hex[:8]
@@ -104,7 +108,7 @@ class Pipeline:
         self.data = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
         self.ports = [_free_port() for _ in range(workers)]
         ensure_topics(kafka, self.topics)
-        env = {
+        self._env = {
             **os.environ,
             "TINSTREAM_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
             "TINSTREAM_ES_URL": es_url,
@@ -116,14 +120,18 @@ class Pipeline:
             "TINSTREAM_LAG_HISTORY": "false",
             "TINSTREAM_WORKER_APP_ID": f"bp-{run}",
         }
-        self.workers = []
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self.es = make_client(ElasticsearchSettings(url=es_url))
+
+    def start(self) -> Pipeline:
+        """Start the workers; return once every partition of the group is assigned."""
         for n, port in enumerate(self.ports):
             log = (self.data / f"worker-{n}.log").open("wb")
             self.workers.append(
                 subprocess.Popen(
                     [sys.executable, *_PROFILE, "-m", "streams.cli", "worker"],
                     env={
-                        **env,
+                        **self._env,
                         "TINSTREAM_WORKER_WEB_PORT": str(port),
                         "TINSTREAM_WORKER_DATA_DIR": str(self.data / f"w{n}"),
                     },
@@ -131,8 +139,8 @@ class Pipeline:
                     stderr=subprocess.STDOUT,
                 )
             )
-        self.es = make_client(ElasticsearchSettings(url=es_url))
         self._wait_ready()
+        return self
 
     def _ready(self, port: int) -> dict[str, Any]:
         try:
@@ -306,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"({'b' if workers == 1 else 'c'}) pipeline, {workers} worker(s) ...", file=sys.stderr
         )
-        pipeline = Pipeline(kafka, args.es_url, workers)
+        pipeline = Pipeline(kafka, args.es_url, workers).start()
         try:
             run = run_throughput(pipeline, articles, workers)
             if workers == 1:

@@ -22,13 +22,11 @@ class LagClock:
         self._points: deque[tuple[int, float]] = deque(maxlen=size)
 
     def observe(self, end_offset: int, now: float) -> None:
-        if self._points and end_offset <= self._points[-1][0]:
-            # Nothing written since: the point is when it was first seen, so
-            # only its newest twin matters for interpolation beyond it.
-            if end_offset < self._points[-1][0]:
-                self._points.clear()  # the topic was recreated or truncated
-            else:
-                return
+        last = self._points[-1][0] if self._points else None
+        if end_offset == last:
+            return  # nothing written since: the point keeps the time it was first seen
+        if last is not None and end_offset < last:
+            self._points.clear()  # the topic was recreated or truncated
         self._points.append((end_offset, now))
 
     def written_at(self, offset: int) -> float | None:
