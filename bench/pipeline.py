@@ -37,7 +37,7 @@ from typing import Any
 from bench.corpus import VNTC, vntc_articles
 from config import ElasticsearchSettings, KafkaSettings, TopicSettings
 from indexers.client import make_client
-from streams.kafka import ensure_topics, kafka_python_config
+from streams.kafka import ensure_topics, make_producer
 from streams.records import RawArticle
 
 PARTITIONS = 6
@@ -166,11 +166,7 @@ class Pipeline:
         raise SystemExit(f"workers not ready in {timeout_s:.0f}s; see {self.data}")
 
     def producer(self) -> Any:
-        from kafka import KafkaProducer
-
-        return KafkaProducer(
-            **kafka_python_config(self.kafka), acks="all", linger_ms=5, enable_idempotence=True
-        )
+        return make_producer(self.kafka)
 
     def searchable(self, ids: list[str] | None = None) -> int:
         try:

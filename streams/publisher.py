@@ -8,6 +8,7 @@ came from (file and line, or array index) and why.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,18 +103,44 @@ class ArticlePublisher:
     Args:
         producer: a kafka-python producer (acks=all, idempotent), injected.
         topic: the raw topic.
+        rate_per_s: send at most this many articles a second (a replay at a
+            realistic pace); None sends as fast as the producer takes them.
+        clock, sleep: injected for tests of the pacing.
     """
 
-    def __init__(self, producer: Producer, topic: str, *, send_timeout_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        producer: Producer,
+        topic: str,
+        *,
+        send_timeout_s: float = 60.0,
+        rate_per_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if rate_per_s is not None and rate_per_s <= 0:
+            raise ValueError(f"rate_per_s must be positive, not {rate_per_s}")
         self._producer = producer
         self._topic = topic
         self._timeout = send_timeout_s
+        self._rate = rate_per_s
+        self._clock = clock
+        self._sleep = sleep
+
+    def _pace(self, sent: int, started: float) -> None:
+        # Against the start, not the previous send: a slow send does not slow the rest.
+        if self._rate is not None:
+            due = started + sent / self._rate
+            now = self._clock()
+            if due > now:
+                self._sleep(due - now)
 
     def publish(
         self, records: Iterable[SourceRecord], on_record: Callable[[], None] = lambda: None
     ) -> PublishReport:
         report = PublishReport()
         futures: list[tuple[SourceRecord, str, Any]] = []
+        started = self._clock()
         for record in records:
             on_record()
             if record.error is not None:
@@ -124,6 +151,7 @@ class ArticlePublisher:
             except InvalidArticle as exc:
                 report.rejected.append(Rejection(record.location, exc.reason))
                 continue
+            self._pace(len(futures), started)
             future = self._producer.send(
                 self._topic, key=article.id.encode("utf-8"), value=article.to_bytes()
             )

@@ -14,7 +14,7 @@ from streams.cli.options import (
     json_flag,
     print_json,
 )
-from streams.kafka import MAX_MESSAGE_BYTES, ensure_topics, kafka_python_config
+from streams.kafka import ensure_topics, make_producer
 from streams.publisher import ArticlePublisher, read_records
 
 
@@ -26,12 +26,20 @@ from streams.publisher import ArticlePublisher, read_records
     default=default_of(TopicSettings, "raw"),
     help="Topic to publish to.",
 )
+@env_option(
+    "--rate",
+    envvar="TINSTREAM_PUBLISH_RATE",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Articles per second (a paced replay); unset: as fast as Kafka takes them.",
+)
 @bootstrap_servers_option
 @json_flag
-def publish(path: str, topic: str, bootstrap_servers: str, as_json: bool) -> None:
+def publish(
+    path: str, topic: str, rate: float | None, bootstrap_servers: str, as_json: bool
+) -> None:
     """Publish articles from PATH: JSON Lines, a JSON array, a directory of .json/.jsonl
     files, or - for stdin. Each record is validated first; invalid ones are listed."""
-    from kafka import KafkaProducer
     from kafka.errors import KafkaError
 
     kafka = KafkaSettings(bootstrap_servers=bootstrap_servers)
@@ -43,13 +51,7 @@ def publish(path: str, topic: str, bootstrap_servers: str, as_json: bool) -> Non
         sys.exit(2)
     try:
         ensure_topics(kafka, topics, timeout_s=kafka.request_timeout_s)
-        producer = KafkaProducer(
-            **kafka_python_config(kafka),
-            acks="all",
-            enable_idempotence=True,
-            max_request_size=MAX_MESSAGE_BYTES,
-            linger_ms=5,
-        )
+        producer = make_producer(kafka)
     except Exception as exc:  # noqa: BLE001 - one clear line instead of a traceback
         click.echo(f"cannot reach Kafka at {bootstrap_servers}: {exc}", err=True)
         sys.exit(1)
@@ -57,7 +59,7 @@ def publish(path: str, topic: str, bootstrap_servers: str, as_json: bool) -> Non
         with click.progressbar(
             length=len(records), label="publishing", file=sys.stderr, show_pos=True
         ) as bar:
-            report = ArticlePublisher(producer, topic).publish(
+            report = ArticlePublisher(producer, topic, rate_per_s=rate).publish(
                 records, on_record=lambda: bar.update(1)
             )
     except KafkaError as exc:

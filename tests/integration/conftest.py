@@ -25,7 +25,7 @@ from elasticsearch import Elasticsearch
 from config import Settings, TopicSettings
 from deploy.local import Stack, StackError
 from indexers.client import make_client
-from streams.kafka import ensure_topics, kafka_python_config
+from streams.kafka import ensure_topics, kafka_python_config, make_producer
 from streams.records import DeadLetter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,6 +106,11 @@ class Run:
             "TINSTREAM_INDEXER_LINGER_S": "0.2",
         }
 
+    def topics(self) -> TopicSettings:
+        return TopicSettings(
+            raw=self.raw, enriched=self.enriched, dead_letter=self.dead_letter, partitions=3
+        )
+
     def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "streams.cli", *args],
@@ -115,6 +120,17 @@ class Run:
             text=True,
             timeout=300,
             check=False,
+        )
+
+    def start_cli(self, *args: str) -> subprocess.Popen[str]:
+        """A CLI command left running (the test reads its output with communicate())."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", *args],
+            env=self.env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     def start_worker(self, **extra_env: str) -> subprocess.Popen[bytes]:
@@ -145,16 +161,8 @@ class Run:
         partition: int | None = None,
     ) -> None:
         """Send raw (key, value) messages, bypassing the publisher's validation."""
-        from kafka import KafkaProducer
-
-        ensure_topics(
-            self.settings.kafka,
-            TopicSettings(
-                raw=self.raw, enriched=self.enriched, dead_letter=self.dead_letter, partitions=3
-            ),
-        )
-
-        producer = KafkaProducer(**kafka_python_config(self.settings.kafka), acks="all")
+        ensure_topics(self.settings.kafka, self.topics())
+        producer = make_producer(self.settings.kafka)
         try:
             for key, value in messages:
                 producer.send(topic or self.raw, key=key, value=value, partition=partition)

@@ -1,5 +1,6 @@
-"""No article lost or duplicated: a worker killed with SIGKILL, Elasticsearch down
-for 30 s, and hostile input mixed into the stream, with real processes.
+"""No article lost or duplicated: a worker killed with SIGKILL, a Kafka broker
+restarted, Elasticsearch down for 30 s, and hostile input mixed into the stream,
+with real processes.
 
 Each scenario publishes a known set of articles, then checks Elasticsearch and
 the dead-letter topic exactly: every valid article indexed once, every invalid
@@ -20,6 +21,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from deploy.local import Stack
+from streams.kafka import ensure_topics
 from streams.records import DeadLetter
 from tests.integration.conftest import Run, sample_articles
 from tests.reliability.conftest import Outcome
@@ -96,6 +98,40 @@ def test_kill_9_mid_stream_then_restart(run: Run, es: Elasticsearch, report: lis
     report.append(outcome)
     assert (outcome.lost, outcome.duplicated, outcome.dead_lettered) == (0, 0, 0)
     assert outcome.indexed == len(articles)
+
+
+def test_kafka_broker_restart_mid_stream(
+    run: Run, es: Elasticsearch, stack: Stack, report: list[Outcome]
+) -> None:
+    articles = _articles(10, "broker")
+    source = run.tmp / "articles.jsonl"
+    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles))
+    ensure_topics(run.settings.kafka, run.topics())
+    worker = run.start_worker()
+    # Still publishing (16 s at 20 a second) while the broker goes down and comes back.
+    publisher = run.start_cli("publish", str(source), "--rate", "20", "--json")
+    _wait_count(run, es, 40, timeout_s=180)
+    assert publisher.poll() is None, "the publisher finished before the broker went down"
+    cpu, down = _cpu_seconds(worker.pid), time.monotonic()
+    try:
+        assert stack.kafka.stop()  # SIGTERM: a controlled shutdown, as in a rolling restart
+    finally:
+        stack.up()
+    back = time.monotonic()
+    busy = _cpu_seconds(worker.pid) - cpu
+    out, err = publisher.communicate(timeout=300)
+    assert publisher.returncode == 0, err[-2000:]
+    assert json.loads(out)["sent"] == len(articles)
+    _wait_count(run, es, len(articles), timeout_s=300)
+    outcome = _outcome(
+        "kafka-broker-restart", run, es, {a["id"] for a in articles}, letters=0, since=back
+    )
+    report.append(outcome)
+    assert (outcome.lost, outcome.duplicated, outcome.dead_lettered) == (0, 0, 0)
+    assert worker.poll() is None, "the worker died with the broker"
+    # Retrying with a backoff, not spinning (see streams.aiokafka_backoff).
+    outage = back - down
+    assert busy < 0.5 * outage, f"the worker used {busy:.1f}s of CPU in {outage:.1f}s"
 
 
 def _cpu_seconds(pid: int) -> float:

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from streams.publisher import ArticlePublisher, read_records
+import pytest
+
+from streams.publisher import ArticlePublisher, SourceRecord, read_records
 
 OK = {"title": "Huế mưa", "content": "Mưa lớn."}
 
@@ -84,3 +86,27 @@ def test_keys_are_article_ids_and_failures_reported() -> None:
     assert report.ids == ["good"]
     assert report.rejected[0].location == "<stdin>:2"
     assert "broker down" in report.rejected[0].reason
+
+
+def test_rate_paces_sends_against_the_start() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+        now[0] += seconds
+
+    producer = FakeProducer()
+    records = [SourceRecord(f"r[{n}]", data={**OK, "id": str(n)}) for n in range(5)]
+    records.insert(2, SourceRecord("bad", data={"title": ""}))  # rejected: takes no slot
+    report = ArticlePublisher(
+        producer, "raw", rate_per_s=4, clock=lambda: now[0], sleep=sleep
+    ).publish(records)
+    assert report.sent == 5
+    assert slept == [0.25, 0.25, 0.25, 0.25]
+    assert now[0] == 101.0
+
+
+def test_rate_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        ArticlePublisher(FakeProducer(), "raw", rate_per_s=0)
