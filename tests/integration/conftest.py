@@ -13,6 +13,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -148,6 +150,36 @@ class Run:
             )
         self.workers.append((proc, log))
         return proc
+
+    def get(self, worker: int, path: str) -> tuple[int, bytes]:
+        """GET a path of a worker's web server: (status, body); (0, b"") if it does not answer."""
+        url = f"http://127.0.0.1:{self.web_ports[worker]}{path}"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return int(response.status), response.read()
+        except urllib.error.HTTPError as exc:
+            return int(exc.code), exc.read()
+        except (urllib.error.URLError, OSError):
+            return 0, b""
+
+    def wait_ready(self, worker: int, timeout_s: float = 180.0) -> None:
+        """Poll the worker's /ready until it has partitions and Elasticsearch."""
+        deadline = time.monotonic() + timeout_s
+        while self.get(worker, "/ready")[0] != 200:
+            if self.workers[worker][0].poll() is not None:
+                self.fail_with_logs(f"worker {worker} exited while starting")
+            if time.monotonic() > deadline:
+                self.fail_with_logs(f"worker {worker} not ready after {timeout_s:.0f}s")
+            time.sleep(0.5)  # polling interval of the deadline loop
+
+    def metric(self, worker: int, name: str) -> float:
+        """A sample's value from the worker's /metrics (0 when absent)."""
+        status, body = self.get(worker, "/metrics")
+        assert status == 200, f"/metrics of worker {worker} answered {status}"
+        for line in body.decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+        return 0.0
 
     def publish_samples(self) -> list[str]:
         result = self.cli("publish", str(SAMPLES), "--json")

@@ -134,6 +134,50 @@ def test_kafka_broker_restart_mid_stream(
     assert busy < 0.5 * outage, f"the worker used {busy:.1f}s of CPU in {outage:.1f}s"
 
 
+def test_workers_joining_and_leaving_mid_stream(
+    run: Run, es: Elasticsearch, report: list[Outcome]
+) -> None:
+    """One worker, then two, then three (one raw partition each), then two leave:
+    five rebalances while articles keep coming."""
+    articles = _articles(15, "rebalance")
+    source = run.tmp / "articles.jsonl"
+    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles))
+    ensure_topics(run.settings.kafka, run.topics())
+    run.start_worker()
+    run.wait_ready(0)
+    publisher = run.start_cli("publish", str(source), "--rate", "8", "--json")
+
+    def progress(more: int) -> None:
+        # Each step waits for the stream to move on, so every rebalance is mid-stream.
+        _wait_count(run, es, _count(es, run.alias) + more, timeout_s=180)
+
+    progress(30)
+    for joining in (1, 2):
+        run.start_worker()
+        run.wait_ready(joining)
+        progress(30)
+    took = {n: run.metric(n, "tinstream_articles_enriched_total") for n in (1, 2)}
+    for leaving in (1, 2):
+        proc = run.workers[leaving][0]
+        proc.terminate()  # a graceful leave: the group rebalances onto the rest
+        assert proc.wait(timeout=60) == 0, f"worker {leaving} did not stop cleanly"
+        if leaving == 1:
+            progress(30)
+    assert publisher.poll() is None, "the stream ended before the last worker left"
+    left = time.monotonic()
+    out, err = publisher.communicate(timeout=300)
+    assert publisher.returncode == 0, err[-2000:]
+    assert json.loads(out)["sent"] == len(articles)
+    _wait_count(run, es, len(articles), timeout_s=300)
+    outcome = _outcome(
+        "rebalance-1-2-3-1-workers", run, es, {a["id"] for a in articles}, letters=0, since=left
+    )
+    report.append(outcome)
+    assert (outcome.lost, outcome.duplicated, outcome.dead_lettered) == (0, 0, 0)
+    assert all(n > 0 for n in took.values()), f"a joining worker took no work: {took}"
+    assert run.workers[0][0].poll() is None, "the first worker died"
+
+
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
