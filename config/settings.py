@@ -57,6 +57,10 @@ class TopicSettings(BaseSettings):
     dead_letter: str = "news.dead-letter"
     partitions: int = Field(default=6, ge=1)
     replication_factor: int = Field(default=1, ge=1)
+    # Set on the topics tinstream creates; None keeps the broker's default. With
+    # acks=all, a write then needs this many replicas in sync, or it is refused
+    # (and retried) rather than acknowledged by too few.
+    min_insync_replicas: int | None = Field(default=None, ge=1)
 
 
 class ElasticsearchSettings(BaseSettings):
@@ -165,8 +169,11 @@ class StackSettings(BaseSettings):
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     kafka_version: str = "4.4.0"
     elasticsearch_version: str = "8.19.21"
+    # Node n (from 1) of the Kafka cluster listens on kafka_port + 2(n-1) and
+    # kafka_controller_port + 2(n-1). Every node is broker and KRaft controller.
     kafka_port: int = 19092
     kafka_controller_port: int = 19093
+    kafka_brokers: int = Field(default=1, ge=1, le=9)
     es_port: int = 19200
     es_transport_port: int = 19300
     kafka_heap: str = "512m"

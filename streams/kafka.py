@@ -86,6 +86,9 @@ def ensure_topics(
     from kafka.errors import KafkaError, TopicAlreadyExistsError
 
     names = (topics.raw, topics.enriched, topics.dead_letter)
+    configs = {"max.message.bytes": str(MAX_MESSAGE_BYTES)}
+    if topics.min_insync_replicas is not None:
+        configs["min.insync.replicas"] = str(topics.min_insync_replicas)
     deadline = time.monotonic() + timeout_s
     last: Exception | None = None
     while time.monotonic() < deadline:
@@ -107,7 +110,7 @@ def ensure_topics(
                                 name,
                                 topics.partitions,
                                 topics.replication_factor,
-                                topic_configs={"max.message.bytes": str(MAX_MESSAGE_BYTES)},
+                                topic_configs=configs,
                             )
                         ]
                     )

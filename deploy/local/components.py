@@ -67,29 +67,57 @@ def _port_open(port: int) -> bool:
 
 
 class KafkaBroker(Component):
-    """A single-node Kafka in KRaft mode (broker and controller in one process)."""
+    """One node of a KRaft Kafka cluster, broker and controller in one process.
+
+    With one node the quorum is bootstrapped ``--standalone``; with several, every
+    node is a voter (a static quorum), so the cluster keeps a controller majority
+    with one node down, and the topics' replication defaults to 3 (or the number
+    of nodes) with ``min.insync.replicas`` 2.
+    """
 
     name = "kafka"
+
+    def __init__(self, settings: StackSettings, node_id: int = 1) -> None:
+        self.node_id = node_id
+        self.nodes = settings.kafka_brokers
+        if self.nodes > 1:
+            self.name = f"kafka-{node_id}"
+        super().__init__(settings)
+        self.port = settings.kafka_port + 2 * (node_id - 1)
+        self.controller_port = settings.kafka_controller_port + 2 * (node_id - 1)
+        # Shared by every node of one cluster; set by the Stack before start().
+        self.cluster_id = ""
 
     @property
     def log_file(self) -> Path:
         return self.dir / "logs" / "server.log"
 
-    def _write_config(self) -> Path:
+    def _quorum(self) -> str:
         s = self.settings
+        if self.nodes == 1:
+            return f"controller.quorum.bootstrap.servers=127.0.0.1:{self.controller_port}"
+        voters = ",".join(
+            f"{n}@127.0.0.1:{s.kafka_controller_port + 2 * (n - 1)}"
+            for n in range(1, self.nodes + 1)
+        )
+        return f"controller.quorum.voters={voters}"
+
+    def _write_config(self) -> Path:
         data = self.dir / "data"
         logs = self.dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         properties = self.dir / "server.properties"
+        # acks=all then survives one node down, and a write is on two nodes at least.
+        replicas, min_isr = min(3, self.nodes), min(2, self.nodes)
         properties.write_text(
             "\n".join(
                 [
                     "process.roles=broker,controller",
-                    "node.id=1",
-                    f"controller.quorum.bootstrap.servers=127.0.0.1:{s.kafka_controller_port}",
-                    f"listeners=PLAINTEXT://127.0.0.1:{s.kafka_port},"
-                    f"CONTROLLER://127.0.0.1:{s.kafka_controller_port}",
-                    f"advertised.listeners=PLAINTEXT://127.0.0.1:{s.kafka_port}",
+                    f"node.id={self.node_id}",
+                    self._quorum(),
+                    f"listeners=PLAINTEXT://127.0.0.1:{self.port},"
+                    f"CONTROLLER://127.0.0.1:{self.controller_port}",
+                    f"advertised.listeners=PLAINTEXT://127.0.0.1:{self.port}",
                     "controller.listener.names=CONTROLLER",
                     "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                     "inter.broker.listener.name=PLAINTEXT",
@@ -98,11 +126,13 @@ class KafkaBroker(Component):
                     # Topics come from tinstream with the partitions it was asked for;
                     # a typo in a topic name must not create a topic silently.
                     "auto.create.topics.enable=false",
-                    "offsets.topic.replication.factor=1",
-                    "transaction.state.log.replication.factor=1",
-                    "transaction.state.log.min.isr=1",
-                    "share.coordinator.state.topic.replication.factor=1",
-                    "share.coordinator.state.topic.min.isr=1",
+                    f"default.replication.factor={replicas}",
+                    f"min.insync.replicas={min_isr}",
+                    f"offsets.topic.replication.factor={replicas}",
+                    f"transaction.state.log.replication.factor={replicas}",
+                    f"transaction.state.log.min.isr={min_isr}",
+                    f"share.coordinator.state.topic.replication.factor={replicas}",
+                    f"share.coordinator.state.topic.min.isr={min_isr}",
                     "group.initial.rebalance.delay.ms=0",
                     f"message.max.bytes={16 * 1024 * 1024 + 1024}",
                     "",
@@ -152,23 +182,13 @@ class KafkaBroker(Component):
         self.dir.mkdir(parents=True, exist_ok=True)
         properties = self._write_config()
         if not (self.dir / "data" / "meta.properties").exists():
-            # A new log directory: format it for a one-node KRaft quorum.
-            cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            # A new log directory: format it for this node's KRaft quorum.
+            cid = self.cluster_id or new_cluster_id()
             fmt = self.dir / "format.log"
-            result = _run(
-                self._java(
-                    java_home,
-                    home,
-                    "kafka.tools.StorageTool",
-                    "format",
-                    "-t",
-                    cid,
-                    "-c",
-                    str(properties),
-                    "--standalone",
-                ),
-                fmt,
-            )
+            args = ["format", "-t", cid, "-c", str(properties)]
+            if self.nodes == 1:
+                args.append("--standalone")
+            result = _run(self._java(java_home, home, "kafka.tools.StorageTool", *args), fmt)
             if result != 0:
                 raise StackError("kafka", "formatting the KRaft log directory failed", fmt)
         process.start(
@@ -178,7 +198,7 @@ class KafkaBroker(Component):
         )
 
     def health(self) -> Health:
-        port = self.settings.kafka_port
+        port = self.port
         if not _port_open(port):
             return Health(False, f"nothing listens on 127.0.0.1:{port}")
         try:
@@ -199,6 +219,11 @@ class KafkaBroker(Component):
         return Health(
             brokers > 0, f"{brokers} broker(s), controller {cluster.get('controller_id')}"
         )
+
+
+def new_cluster_id() -> str:
+    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding."""
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
 
 
 def _run(argv: list[str], log_file: Path) -> int:

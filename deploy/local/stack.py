@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config import StackSettings
-from deploy.local.components import MIN_JAVA, Component, ElasticsearchNode, KafkaBroker
+from deploy.local import process
+from deploy.local.components import (
+    MIN_JAVA,
+    Component,
+    ElasticsearchNode,
+    KafkaBroker,
+    new_cluster_id,
+)
 from deploy.local.errors import StackError
 from deploy.local.fetch import Versions, fetch_elasticsearch, fetch_kafka, pinned_versions
 from deploy.local.java import find_java_home
@@ -33,19 +40,35 @@ class Stack:
     def __init__(self, settings: StackSettings, versions: Versions | None = None) -> None:
         self.settings = settings
         self.versions = versions or pinned_versions()
-        self.kafka = KafkaBroker(settings)
+        self.brokers = tuple(KafkaBroker(settings, n) for n in range(1, settings.kafka_brokers + 1))
+        self.kafka = self.brokers[0]
         self.elasticsearch = ElasticsearchNode(settings)
 
     @property
     def components(self) -> tuple[Component, ...]:
-        return (self.kafka, self.elasticsearch)
+        return (*self.brokers, self.elasticsearch)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """What clients set as TINSTREAM_KAFKA_BOOTSTRAP_SERVERS."""
+        return ",".join(f"127.0.0.1:{b.port}" for b in self.brokers)
 
     def _version(self, component: Component) -> str:
-        return self.versions.kafka if component is self.kafka else self.versions.elasticsearch
+        if isinstance(component, KafkaBroker):
+            return self.versions.kafka
+        return self.versions.elasticsearch
 
-    def status(self) -> list[ComponentStatus]:
+    def _cluster_id(self) -> str:
+        """The id every node of this stack's Kafka cluster is formatted with."""
+        path = self.settings.dir.resolve() / "kafka-cluster-id"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(new_cluster_id())
+        return path.read_text().strip()
+
+    def status(self, *, kafka_only: bool = False) -> list[ComponentStatus]:
         out = []
-        for c in self.components:
+        for c in self.brokers if kafka_only else self.components:
             health = c.health()
             out.append(
                 ComponentStatus(
@@ -66,20 +89,28 @@ class Stack:
         java = find_java_home(MIN_JAVA, self.settings.java_home) / "bin" / "java"
         return [str(java), "-cp", f"{kafka_libs}/*", main_class, *args]
 
-    def up(self, on_progress: Callable[[str], None] = lambda _: None) -> list[ComponentStatus]:
-        """Start what is not running, then wait until both answer; raise StackError if not."""
-        pending = [c for c in self.components if not c.health().ok]
+    def up(
+        self, on_progress: Callable[[str], None] = lambda _: None, *, kafka_only: bool = False
+    ) -> list[ComponentStatus]:
+        """Start what is not running, then wait until all answer; raise StackError if not.
+
+        ``kafka_only``: the Kafka nodes alone (a second cluster beside a running stack)."""
+        wanted = self.brokers if kafka_only else self.components
+        pending = [c for c in wanted if not c.health().ok]
         if not pending:
             on_progress("stack already running")
-            return self.status()
+            return self.status(kafka_only=kafka_only)
         on_progress("fetching components (cached after the first time)")
         kafka_libs, es_home = self.fetch()
         java_home = find_java_home(MIN_JAVA, self.settings.java_home)
-        homes = {self.kafka.name: kafka_libs, self.elasticsearch.name: es_home}
         for component in pending:
             if component.pid() is None:
                 on_progress(f"starting {component.name} {self._version(component)}")
-                component.start(java_home, homes[component.name])
+                if isinstance(component, KafkaBroker):
+                    component.cluster_id = self._cluster_id()
+                    component.start(java_home, kafka_libs)
+                else:
+                    component.start(java_home, es_home)
             else:
                 on_progress(f"{component.name} is starting (pid {component.pid()})")
         deadline = time.monotonic() + self.settings.start_timeout_s
@@ -103,12 +134,17 @@ class Stack:
                 )
             if waiting:
                 time.sleep(0.5)
-        return self.status()
+        return self.status(kafka_only=kafka_only)
 
     def down(self) -> list[str]:
-        """Stop both (Elasticsearch first: nothing of it depends on Kafka); return what stopped."""
+        """Stop everything (Elasticsearch first: nothing of it depends on Kafka), the
+        nodes of a bigger cluster started earlier from this directory too; return
+        what stopped."""
         stopped = []
         for component in reversed(self.components):
             if component.stop():
                 stopped.append(component.name)
+        for pid_file in sorted(self.settings.dir.resolve().glob("kafka-*/pid")):
+            if process.stop(pid_file):
+                stopped.append(pid_file.parent.name)
         return stopped

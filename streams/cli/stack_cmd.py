@@ -45,6 +45,15 @@ def _stack_options(f: F) -> F:
         help="Kafka listener port.",
     )(f)
     f = env_option(
+        "--brokers",
+        "kafka_brokers",
+        envvar="TINSTREAM_STACK_KAFKA_BROKERS",
+        type=click.IntRange(1, 9),
+        default=default_of(StackSettings, "kafka_brokers"),
+        help="Kafka nodes (each broker and controller); node n listens on port + 2(n-1). "
+        "With 3 or more: replication factor 3, min.insync.replicas 2.",
+    )(f)
+    f = env_option(
         "--es-port",
         envvar="TINSTREAM_STACK_ES_PORT",
         type=int,
@@ -80,6 +89,7 @@ def _stack_options(f: F) -> F:
 def up(
     stack_dir: Path,
     kafka_port: int,
+    kafka_brokers: int,
     es_port: int,
     kafka_heap: str,
     es_heap: str,
@@ -90,33 +100,52 @@ def up(
     settings = _settings(
         dir=stack_dir,
         kafka_port=kafka_port,
+        kafka_brokers=kafka_brokers,
         es_port=es_port,
         kafka_heap=kafka_heap,
         es_heap=es_heap,
         start_timeout_s=start_timeout_s,
     )
+    local = Stack(settings)
     try:
-        statuses = Stack(settings).up(lambda msg: click.echo(f"stack: {msg}", err=True))
+        statuses = local.up(lambda msg: click.echo(f"stack: {msg}", err=True))
     except StackError as exc:
         click.echo(f"stack up failed: {exc}", err=True)
         sys.exit(1)
     _print_status(statuses, as_json)
+    if kafka_brokers > 1:
+        replicas = min(3, kafka_brokers)
+        click.echo(
+            f"stack: clients use TINSTREAM_KAFKA_BOOTSTRAP_SERVERS={local.bootstrap_servers} "
+            f"TINSTREAM_TOPIC_REPLICATION_FACTOR={replicas}",
+            err=True,
+        )
 
 
 @stack.command()
 @_stack_options
-def down(stack_dir: Path, kafka_port: int, es_port: int) -> None:
+def down(stack_dir: Path, kafka_port: int, kafka_brokers: int, es_port: int) -> None:
     """Stop Kafka and Elasticsearch; no process is left behind."""
-    stopped = Stack(_settings(dir=stack_dir, kafka_port=kafka_port, es_port=es_port)).down()
+    stopped = Stack(
+        _settings(
+            dir=stack_dir, kafka_port=kafka_port, kafka_brokers=kafka_brokers, es_port=es_port
+        )
+    ).down()
     click.echo(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
 
 
 @stack.command()
 @_stack_options
 @json_flag
-def status(stack_dir: Path, kafka_port: int, es_port: int, as_json: bool) -> None:
+def status(
+    stack_dir: Path, kafka_port: int, kafka_brokers: int, es_port: int, as_json: bool
+) -> None:
     """Show each component's process and health; exit 1 unless all are healthy."""
-    statuses = Stack(_settings(dir=stack_dir, kafka_port=kafka_port, es_port=es_port)).status()
+    statuses = Stack(
+        _settings(
+            dir=stack_dir, kafka_port=kafka_port, kafka_brokers=kafka_brokers, es_port=es_port
+        )
+    ).status()
     _print_status(statuses, as_json)
     if not all(s.healthy for s in statuses):
         sys.exit(1)
@@ -134,11 +163,17 @@ def status(stack_dir: Path, kafka_port: int, es_port: int, as_json: bool) -> Non
     show_envvar=True,
     help="How many of the last lines to show.",
 )
-def logs(stack_dir: Path, kafka_port: int, es_port: int, component: str, lines: int) -> None:
-    """Print the last lines of a component's log."""
-    s = Stack(_settings(dir=stack_dir, kafka_port=kafka_port, es_port=es_port))
+def logs(
+    stack_dir: Path, kafka_port: int, kafka_brokers: int, es_port: int, component: str, lines: int
+) -> None:
+    """Print the last lines of a component's log (kafka: every Kafka node's)."""
+    s = Stack(
+        _settings(
+            dir=stack_dir, kafka_port=kafka_port, kafka_brokers=kafka_brokers, es_port=es_port
+        )
+    )
     for c in s.components:
-        if component in ("all", c.name):
+        if component == "all" or c.name.split("-")[0] == component:
             for path in (c.log_file, c.out_file):
                 click.echo(f"==> {path} <==")
                 if path.exists():

@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,9 @@ class Run:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
     workers: list[tuple[subprocess.Popen[bytes], Path]] = field(default_factory=list)
     web_ports: list[int] = field(default_factory=list)
+    # Of the topics the run creates (a 3-node cluster: 3 and 2).
+    replication_factor: int = 1
+    min_insync_replicas: int | None = None
 
     @property
     def raw(self) -> str:
@@ -101,6 +104,12 @@ class Run:
             "TINSTREAM_TOPIC_ENRICHED": self.enriched,
             "TINSTREAM_TOPIC_DEAD_LETTER": self.dead_letter,
             "TINSTREAM_TOPIC_PARTITIONS": "3",
+            "TINSTREAM_TOPIC_REPLICATION_FACTOR": str(self.replication_factor),
+            **(
+                {"TINSTREAM_TOPIC_MIN_INSYNC_REPLICAS": str(self.min_insync_replicas)}
+                if self.min_insync_replicas
+                else {}
+            ),
             "TINSTREAM_ES_ALIAS": self.alias,
             "TINSTREAM_LAG_HISTORY_ALIAS": self.lag_alias,
             "TINSTREAM_WORKER_APP_ID": f"tinstream-test-{self.run_id}",
@@ -110,7 +119,12 @@ class Run:
 
     def topics(self) -> TopicSettings:
         return TopicSettings(
-            raw=self.raw, enriched=self.enriched, dead_letter=self.dead_letter, partitions=3
+            raw=self.raw,
+            enriched=self.enriched,
+            dead_letter=self.dead_letter,
+            partitions=3,
+            replication_factor=self.replication_factor,
+            min_insync_replicas=self.min_insync_replicas,
         )
 
     def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -247,15 +261,31 @@ class Run:
 
 
 @pytest.fixture
-def run(settings: Settings, stack: Stack, es: Elasticsearch, tmp_path: Path) -> Iterator[Run]:
-    r = Run(settings, tmp_path)
-    yield r
-    r.stop()
-    # Wildcard deletes are refused (action.destructive_requires_name): name each index.
-    for alias in (r.alias, r.lag_alias):
-        for index in es.indices.get(index=f"{alias}-v*", allow_no_indices=True):
-            es.indices.delete(index=index)
-        es.options(ignore_status=404).indices.delete_index_template(name=alias)
+def make_run(
+    settings: Settings, stack: Stack, es: Elasticsearch, tmp_path: Path
+) -> Iterator[Callable[..., Run]]:
+    """Runs with other settings (say, another Kafka cluster); each is stopped and its
+    indices deleted at the end of the test."""
+    runs: list[Run] = []
+
+    def make(run_settings: Settings = settings, **fields: Any) -> Run:
+        runs.append(Run(run_settings, tmp_path / f"run-{len(runs)}", **fields))
+        runs[-1].tmp.mkdir()
+        return runs[-1]
+
+    yield make
+    for r in runs:
+        r.stop()
+        # Wildcard deletes are refused (action.destructive_requires_name): name each index.
+        for alias in (r.alias, r.lag_alias):
+            for index in es.indices.get(index=f"{alias}-v*", allow_no_indices=True):
+                es.indices.delete(index=index)
+            es.options(ignore_status=404).indices.delete_index_template(name=alias)
+
+
+@pytest.fixture
+def run(make_run: Callable[..., Run]) -> Run:
+    return make_run()
 
 
 def sample_articles() -> list[dict[str, Any]]:

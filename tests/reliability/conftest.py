@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import es, run, settings, stack  # noqa: F401 - fixtures
+from tests.integration.conftest import es, make_run, run, settings, stack  # noqa: F401 - fixtures
 
 
 @dataclass

@@ -1,0 +1,91 @@
+"""What the reliability scenarios share: articles to publish, a paced publisher,
+polling Elasticsearch with a deadline, and the outcome of a scenario."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from tests.integration.conftest import Run, sample_articles
+from tests.reliability.conftest import Outcome
+
+
+def sample_copies(copies: int, tag: str) -> list[dict[str, Any]]:
+    """The samples, ``copies`` times over under new ids."""
+    out = []
+    for n in range(copies):
+        for sample in sample_articles():
+            out.append({**sample, "id": f"{tag}-{n}-{sample['id']}"})
+    return out
+
+
+def publish(run: Run, articles: list[dict[str, Any]]) -> None:
+    lines = "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles)
+    result = run.cli("publish", "-", input=lines)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def indexed_ids(es: Elasticsearch, alias: str) -> list[str]:
+    es.indices.refresh(index=alias)
+    hits = es.search(index=alias, query={"match_all": {}}, size=10_000, source=False)
+    return [h["_id"] for h in hits["hits"]["hits"]]
+
+
+def count(es: Elasticsearch, alias: str) -> int:
+    try:
+        return int(es.count(index=alias)["count"])
+    except Exception:  # noqa: BLE001 - the index appears with the worker, the node may be down
+        return 0
+
+
+def wait_count(run: Run, es: Elasticsearch, at_least: int, timeout_s: float) -> float:
+    """Poll until ``at_least`` documents are searchable; return when that happened."""
+    deadline = time.monotonic() + timeout_s
+    while count(es, run.alias) < at_least:
+        if time.monotonic() > deadline:
+            run.fail_with_logs(f"fewer than {at_least} documents after {timeout_s:.0f}s")
+        es.options(ignore_status=[404, 503]).indices.refresh(index=run.alias)
+        time.sleep(0.25)  # polling interval of the deadline loop
+    return time.monotonic()
+
+
+def measure(
+    name: str, run: Run, es: Elasticsearch, expected: set[str], *, letters: int, since: float
+) -> Outcome:
+    ids = indexed_ids(es, run.alias)
+    present = expected & set(ids)
+    return Outcome(
+        name=name,
+        published=len(expected) + letters,
+        indexed=len(present),
+        dead_lettered=len(run.dead_letters(expected=letters, timeout_s=5 if letters else 2)),
+        lost=len(expected - present),
+        duplicated=len(ids) - len(present),
+        recovery_s=time.monotonic() - since,
+    )
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_paced(run: Run, articles: list[dict[str, Any]], per_s: float) -> subprocess.Popen[str]:
+    """``tinstream publish --rate``: the stream keeps flowing while a scenario breaks
+    something."""
+    source = run.tmp / "articles.jsonl"
+    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles))
+    return run.start_cli("publish", str(source), "--rate", str(per_s), "--json")
+
+
+def finish_paced(publisher: subprocess.Popen[str], sent: int) -> None:
+    """The paced publisher ends well, every article acknowledged by Kafka."""
+    out, err = publisher.communicate(timeout=300)
+    assert publisher.returncode == 0, err[-2000:]
+    assert json.loads(out)["sent"] == sent
