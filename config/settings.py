@@ -174,6 +174,12 @@ class StackSettings(BaseSettings):
     kafka_port: int = 19092
     kafka_controller_port: int = 19093
     kafka_brokers: int = Field(default=1, ge=1, le=9)
+    # sasl_ssl: clients (and brokers, to each other) authenticate with SCRAM-SHA-512
+    # over TLS signed by the stack's own CA (<dir>/tls/ca.pem). The user is created
+    # when the cluster is formatted; its password comes from the environment only.
+    kafka_security: Literal["plaintext", "sasl_ssl"] = "plaintext"
+    kafka_sasl_username: str = "tinstream"
+    kafka_sasl_password: SecretStr | None = None
     es_port: int = 19200
     es_transport_port: int = 19300
     kafka_heap: str = "512m"

@@ -40,3 +40,10 @@ class TopicSetupError(StreamsError):
     """The pipeline's topics could not be created or checked."""
 
     retriable = True
+
+
+class KafkaRefused(StreamsError):
+    """Kafka refused this client: wrong SASL credentials, or a broker certificate
+    the configured CA does not sign. Retrying with the same settings cannot help."""
+
+    retriable = False

@@ -5,15 +5,130 @@ from __future__ import annotations
 import logging
 import ssl
 import time
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Literal
 
 from config import KafkaSettings, TopicSettings
-from streams.errors import TopicSetupError
+from streams.errors import KafkaRefused, TopicSetupError
 
 log = logging.getLogger(__name__)
 
 # Room for a long article (and its dead letter, base64 and all) in one message.
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+
+class _Refusals(logging.Handler):
+    """Keeps the refusals kafka-python logs while it bootstraps.
+
+    kafka-python 3.0 retries a refused SASL authentication or TLS handshake until
+    its bootstrap deadline and then raises only a timeout ("Unable to bootstrap");
+    the refusal itself reaches nothing but its log records, as an argument.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.refusal: BaseException | None = None
+        self.last: BaseException | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from kafka.errors import KafkaTimeoutError
+
+        args = record.args if isinstance(record.args, tuple) else ()
+        for arg in args:
+            # The timeout is what the caller gets anyway; keep what caused it.
+            if isinstance(arg, BaseException) and not isinstance(arg, KafkaTimeoutError):
+                # The latest failure, for an error message when nothing refused us.
+                self.last = arg
+                if _refusal_kind(arg) is not None:
+                    self.refusal = arg
+
+
+def _refusal_kind(exc: BaseException) -> Literal["credentials", "certificate"] | None:
+    """What refused the client, looking through the exception's causes."""
+    from kafka.errors import AuthorizationError, SaslAuthenticationFailedError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, SaslAuthenticationFailedError | AuthorizationError):
+            return "credentials"
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(
+            seen
+        ):
+            return "certificate"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+@contextmanager
+def _refusals_explained(settings: KafkaSettings) -> Iterator[_Refusals]:
+    """Within: kafka-python's connection chatter is kept, not printed, and a
+    failure to connect that was a refusal raises KafkaRefused, saying which
+    setting to check (never the secret itself)."""
+    from kafka.errors import KafkaError
+
+    capture = _Refusals()
+    logger = logging.getLogger("kafka")
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(capture)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield capture
+    except KafkaError as exc:
+        if capture.refusal is not None:
+            raise _refused(settings, capture.refusal) from exc
+        raise
+    finally:
+        logger.removeHandler(capture)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def _refused(settings: KafkaSettings, refusal: BaseException) -> KafkaRefused:
+    where = settings.bootstrap_servers
+    if _refusal_kind(refusal) == "certificate":
+        return KafkaRefused(
+            f"the TLS certificate of Kafka at {where} is not signed by the CA in "
+            f"TINSTREAM_KAFKA_SSL_CAFILE ({settings.ssl_cafile})"
+        )
+    return KafkaRefused(
+        f"Kafka at {where} refused the credentials of user {settings.sasl_username!r} "
+        f"({settings.sasl_mechanism}): check TINSTREAM_KAFKA_SASL_USERNAME and "
+        "TINSTREAM_KAFKA_SASL_PASSWORD"
+    )
+
+
+# Per attempt: a refusal is then reported within seconds, not after 30.
+BOOTSTRAP_ATTEMPT_MS = 5000
+
+
+def connect_admin(settings: KafkaSettings, *, timeout_s: float) -> Any:
+    """A kafka-python admin client, trying for up to ``timeout_s`` in attempts of a
+    few seconds each. Raises KafkaRefused at the first refusal (credentials, TLS),
+    or the last KafkaError, naming its cause, when the time is up."""
+    from kafka.admin import KafkaAdminClient
+    from kafka.errors import KafkaConnectionError, KafkaError
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        attempt_ms = int(
+            max(0.1, min(BOOTSTRAP_ATTEMPT_MS / 1000, deadline - time.monotonic())) * 1000
+        )
+        try:
+            with _refusals_explained(settings) as chatter:
+                return KafkaAdminClient(
+                    **kafka_python_config(settings), bootstrap_timeout_ms=attempt_ms
+                )
+        except KafkaError:
+            if time.monotonic() >= deadline:
+                cause = chatter.last
+                if isinstance(cause, KafkaError):
+                    raise cause from None
+                if cause is not None:
+                    raise KafkaConnectionError(str(cause)) from cause
+                raise
+            time.sleep(0.5)  # the pause between attempts, each bounded above
 
 
 def kafka_python_config(settings: KafkaSettings) -> dict[str, Any]:
@@ -82,7 +197,7 @@ def ensure_topics(
     kafka: KafkaSettings, topics: TopicSettings, *, timeout_s: float = 60.0
 ) -> list[str]:
     """Create the pipeline's topics that do not exist yet; return the names created."""
-    from kafka.admin import KafkaAdminClient, NewTopic
+    from kafka.admin import NewTopic
     from kafka.errors import KafkaError, TopicAlreadyExistsError
 
     names = (topics.raw, topics.enriched, topics.dead_letter)
@@ -93,11 +208,10 @@ def ensure_topics(
     last: Exception | None = None
     while time.monotonic() < deadline:
         try:
-            admin = KafkaAdminClient(**kafka_python_config(kafka))
+            admin = connect_admin(kafka, timeout_s=deadline - time.monotonic())
         except KafkaError as exc:
             last = exc
-            time.sleep(1.0)
-            continue
+            break
         try:
             existing = set(admin.list_topics())
             missing = [n for n in names if n not in existing]

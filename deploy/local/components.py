@@ -13,6 +13,7 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
@@ -20,9 +21,12 @@ from kafka.errors import KafkaError
 from config import StackSettings
 from deploy.local import process
 from deploy.local.errors import StackError
+from deploy.local.tls import ensure_tls, write_private
 
 # Kafka 4 brokers and Elasticsearch 8.x both need Java 17 or newer.
 MIN_JAVA = 17
+# The stack's SASL mechanism with --security sasl_ssl.
+SASL_MECHANISM = "SCRAM-SHA-512"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,75 @@ class KafkaBroker(Component):
         )
         return f"controller.quorum.voters={voters}"
 
+    @property
+    def secured(self) -> bool:
+        return self.settings.kafka_security == "sasl_ssl"
+
+    def _password(self) -> str:
+        secret = self.settings.kafka_sasl_password
+        if secret is None or not secret.get_secret_value():
+            raise StackError(
+                self.name, "--security sasl_ssl needs TINSTREAM_STACK_KAFKA_SASL_PASSWORD"
+            )
+        password = secret.get_secret_value()
+        # It is written into a JAAS line and a --add-scram argument, which do not quote.
+        if any(c in password for c in '"\\,[]=') or any(c.isspace() for c in password):
+            raise StackError(
+                self.name,
+                "the SASL password cannot hold quotes, backslashes, commas, brackets, "
+                "'=' or spaces",
+            )
+        return password
+
+    def _listeners(self) -> list[str]:
+        controller = f"CONTROLLER://127.0.0.1:{self.controller_port}"
+        if not self.secured:
+            return [
+                f"listeners=PLAINTEXT://127.0.0.1:{self.port},{controller}",
+                f"advertised.listeners=PLAINTEXT://127.0.0.1:{self.port}",
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+            ]
+        tls = ensure_tls(self.tls_dir)
+        user = self.settings.kafka_sasl_username
+        return [
+            # Clients and brokers: SCRAM over TLS only. The controller listener (KRaft
+            # voters among themselves) stays on loopback in plain text.
+            f"listeners=SASL_SSL://127.0.0.1:{self.port},{controller}",
+            f"advertised.listeners=SASL_SSL://127.0.0.1:{self.port}",
+            "controller.listener.names=CONTROLLER",
+            "listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
+            "inter.broker.listener.name=SASL_SSL",
+            f"sasl.enabled.mechanisms={SASL_MECHANISM}",
+            f"sasl.mechanism.inter.broker.protocol={SASL_MECHANISM}",
+            "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+            "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            f'username="{user}" password="{self._password()}";',
+            "ssl.keystore.type=PEM",
+            f"ssl.keystore.location={tls.broker}",
+            "ssl.truststore.type=PEM",
+            f"ssl.truststore.location={tls.ca}",
+        ]
+
+    @property
+    def tls_dir(self) -> Path:
+        """The CA and certificate every node of the stack shares."""
+        return self.settings.dir.resolve() / "tls"
+
+    def client_options(self) -> dict[str, Any]:
+        """kafka-python options for a client of this node."""
+        options: dict[str, Any] = {"bootstrap_servers": f"127.0.0.1:{self.port}"}
+        if self.secured:
+            options |= {
+                "security_protocol": "SASL_SSL",
+                "ssl_cafile": str(self.tls_dir / "ca.pem"),
+                "sasl_mechanism": SASL_MECHANISM,
+                "sasl_plain_username": self.settings.kafka_sasl_username,
+                "sasl_plain_password": self._password(),
+            }
+        return options
+
     def _write_config(self) -> Path:
         data = self.dir / "data"
         logs = self.dir / "logs"
@@ -109,18 +182,15 @@ class KafkaBroker(Component):
         properties = self.dir / "server.properties"
         # acks=all then survives one node down, and a write is on two nodes at least.
         replicas, min_isr = min(3, self.nodes), min(2, self.nodes)
-        properties.write_text(
+        # With SASL the file holds the broker's password: its owner's only.
+        write_private(
+            properties,
             "\n".join(
                 [
                     "process.roles=broker,controller",
                     f"node.id={self.node_id}",
                     self._quorum(),
-                    f"listeners=PLAINTEXT://127.0.0.1:{self.port},"
-                    f"CONTROLLER://127.0.0.1:{self.controller_port}",
-                    f"advertised.listeners=PLAINTEXT://127.0.0.1:{self.port}",
-                    "controller.listener.names=CONTROLLER",
-                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                    "inter.broker.listener.name=PLAINTEXT",
+                    *self._listeners(),
                     f"log.dirs={data}",
                     "num.partitions=1",
                     # Topics come from tinstream with the partitions it was asked for;
@@ -137,7 +207,7 @@ class KafkaBroker(Component):
                     f"message.max.bytes={16 * 1024 * 1024 + 1024}",
                     "",
                 ]
-            )
+            ),
         )
         (self.dir / "log4j2.properties").write_text(
             "\n".join(
@@ -188,6 +258,15 @@ class KafkaBroker(Component):
             args = ["format", "-t", cid, "-c", str(properties)]
             if self.nodes == 1:
                 args.append("--standalone")
+            if self.secured:
+                # KRaft creates SCRAM users with the cluster: no client can reach a
+                # SASL-only listener to create the first. (The argument is visible
+                # to this machine's `ps` while the formatting runs, a few seconds.)
+                user = self.settings.kafka_sasl_username
+                args += [
+                    "--add-scram",
+                    f"{SASL_MECHANISM}=[name={user},password={self._password()}]",
+                ]
             result = _run(self._java(java_home, home, "kafka.tools.StorageTool", *args), fmt)
             if result != 0:
                 raise StackError("kafka", "formatting the KRaft log directory failed", fmt)
@@ -203,7 +282,7 @@ class KafkaBroker(Component):
             return Health(False, f"nothing listens on 127.0.0.1:{port}")
         try:
             admin = KafkaAdminClient(
-                bootstrap_servers=f"127.0.0.1:{port}",
+                **self.client_options(),
                 request_timeout_ms=5000,
                 # A port held by something that is not Kafka must not stall `up` for 30 s.
                 bootstrap_timeout_ms=5000,

@@ -12,6 +12,7 @@ from config import StackSettings
 from deploy.local import process
 from deploy.local.components import (
     MIN_JAVA,
+    SASL_MECHANISM,
     Component,
     ElasticsearchNode,
     KafkaBroker,
@@ -52,6 +53,22 @@ class Stack:
     def bootstrap_servers(self) -> str:
         """What clients set as TINSTREAM_KAFKA_BOOTSTRAP_SERVERS."""
         return ",".join(f"127.0.0.1:{b.port}" for b in self.brokers)
+
+    def client_env(self) -> dict[str, str]:
+        """The TINSTREAM_KAFKA_* / TINSTREAM_TOPIC_* settings a client of this stack
+        needs, the password excepted (it is the stack's TINSTREAM_STACK_KAFKA_SASL_PASSWORD,
+        given to clients as TINSTREAM_KAFKA_SASL_PASSWORD and never printed)."""
+        env = {"TINSTREAM_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers}
+        if len(self.brokers) > 1:
+            env["TINSTREAM_TOPIC_REPLICATION_FACTOR"] = str(min(3, len(self.brokers)))
+        if self.kafka.secured:
+            env |= {
+                "TINSTREAM_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+                "TINSTREAM_KAFKA_SASL_MECHANISM": SASL_MECHANISM,
+                "TINSTREAM_KAFKA_SASL_USERNAME": self.settings.kafka_sasl_username,
+                "TINSTREAM_KAFKA_SSL_CAFILE": str(self.kafka.tls_dir / "ca.pem"),
+            }
+        return env
 
     def _version(self, component: Component) -> str:
         if isinstance(component, KafkaBroker):

@@ -14,6 +14,7 @@ from streams.cli.options import (
     json_flag,
     print_json,
 )
+from streams.errors import StreamsError
 from streams.kafka import ensure_topics, make_producer
 from streams.publisher import ArticlePublisher, read_records
 
@@ -52,6 +53,9 @@ def publish(
     try:
         ensure_topics(kafka, topics, timeout_s=kafka.request_timeout_s)
         producer = make_producer(kafka)
+    except StreamsError as exc:  # it names the servers and what to check
+        click.echo(f"publish: {exc}", err=True)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - one clear line instead of a traceback
         click.echo(f"cannot reach Kafka at {bootstrap_servers}: {exc}", err=True)
         sys.exit(1)

@@ -31,7 +31,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _stack_options(f: F) -> F:
     f = env_option(
         "--dir",
-        "stack_dir",
+        "dir",
         envvar="TINSTREAM_STACK_DIR",
         type=click.Path(path_type=Path),
         default=default_of(StackSettings, "dir"),
@@ -52,6 +52,16 @@ def _stack_options(f: F) -> F:
         default=default_of(StackSettings, "kafka_brokers"),
         help="Kafka nodes (each broker and controller); node n listens on port + 2(n-1). "
         "With 3 or more: replication factor 3, min.insync.replicas 2.",
+    )(f)
+    f = env_option(
+        "--security",
+        "kafka_security",
+        envvar="TINSTREAM_STACK_KAFKA_SECURITY",
+        type=click.Choice(["plaintext", "sasl_ssl"]),
+        default=default_of(StackSettings, "kafka_security"),
+        help="sasl_ssl: Kafka takes SCRAM-SHA-512 over TLS only, for the user "
+        "TINSTREAM_STACK_KAFKA_SASL_USERNAME with the password in "
+        "TINSTREAM_STACK_KAFKA_SASL_PASSWORD; the CA is <dir>/tls/ca.pem.",
     )(f)
     f = env_option(
         "--es-port",
@@ -86,25 +96,10 @@ def _stack_options(f: F) -> F:
     help="Seconds to wait for health.",
 )
 @json_flag
-def up(
-    stack_dir: Path,
-    kafka_port: int,
-    kafka_brokers: int,
-    es_port: int,
-    kafka_heap: str,
-    es_heap: str,
-    start_timeout_s: float,
-    as_json: bool,
-) -> None:
+def up(kafka_heap: str, es_heap: str, start_timeout_s: float, as_json: bool, **where: Any) -> None:
     """Start the stack (reusing a healthy one) and wait until both answer."""
     settings = _settings(
-        dir=stack_dir,
-        kafka_port=kafka_port,
-        kafka_brokers=kafka_brokers,
-        es_port=es_port,
-        kafka_heap=kafka_heap,
-        es_heap=es_heap,
-        start_timeout_s=start_timeout_s,
+        kafka_heap=kafka_heap, es_heap=es_heap, start_timeout_s=start_timeout_s, **where
     )
     local = Stack(settings)
     try:
@@ -113,39 +108,30 @@ def up(
         click.echo(f"stack up failed: {exc}", err=True)
         sys.exit(1)
     _print_status(statuses, as_json)
-    if kafka_brokers > 1:
-        replicas = min(3, kafka_brokers)
-        click.echo(
-            f"stack: clients use TINSTREAM_KAFKA_BOOTSTRAP_SERVERS={local.bootstrap_servers} "
-            f"TINSTREAM_TOPIC_REPLICATION_FACTOR={replicas}",
-            err=True,
+    if settings.kafka_brokers > 1 or local.kafka.secured:
+        env = " ".join(f"{k}={v}" for k, v in local.client_env().items())
+        secret = (
+            " and TINSTREAM_KAFKA_SASL_PASSWORD (the stack's password)"
+            if local.kafka.secured
+            else ""
         )
+        click.echo(f"stack: clients use {env}{secret}", err=True)
 
 
 @stack.command()
 @_stack_options
-def down(stack_dir: Path, kafka_port: int, kafka_brokers: int, es_port: int) -> None:
+def down(**where: Any) -> None:
     """Stop Kafka and Elasticsearch; no process is left behind."""
-    stopped = Stack(
-        _settings(
-            dir=stack_dir, kafka_port=kafka_port, kafka_brokers=kafka_brokers, es_port=es_port
-        )
-    ).down()
+    stopped = Stack(_settings(**where)).down()
     click.echo(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
 
 
 @stack.command()
 @_stack_options
 @json_flag
-def status(
-    stack_dir: Path, kafka_port: int, kafka_brokers: int, es_port: int, as_json: bool
-) -> None:
+def status(as_json: bool, **where: Any) -> None:
     """Show each component's process and health; exit 1 unless all are healthy."""
-    statuses = Stack(
-        _settings(
-            dir=stack_dir, kafka_port=kafka_port, kafka_brokers=kafka_brokers, es_port=es_port
-        )
-    ).status()
+    statuses = Stack(_settings(**where)).status()
     _print_status(statuses, as_json)
     if not all(s.healthy for s in statuses):
         sys.exit(1)
@@ -163,15 +149,9 @@ def status(
     show_envvar=True,
     help="How many of the last lines to show.",
 )
-def logs(
-    stack_dir: Path, kafka_port: int, kafka_brokers: int, es_port: int, component: str, lines: int
-) -> None:
+def logs(component: str, lines: int, **where: Any) -> None:
     """Print the last lines of a component's log (kafka: every Kafka node's)."""
-    s = Stack(
-        _settings(
-            dir=stack_dir, kafka_port=kafka_port, kafka_brokers=kafka_brokers, es_port=es_port
-        )
-    )
+    s = Stack(_settings(**where))
     for c in s.components:
         if component == "all" or c.name.split("-")[0] == component:
             for path in (c.log_file, c.out_file):

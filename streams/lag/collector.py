@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from config import KafkaSettings
 from streams.errors import StreamsError
-from streams.kafka import kafka_python_config
+from streams.kafka import connect_admin, kafka_python_config
 from streams.lag.burrow import Window, group_status
 from streams.lag.clock import LagClock
 from streams.lag.model import GroupLag, Owner, PartitionLag
@@ -152,13 +152,13 @@ class KafkaOffsets:
 
 def kafka_offsets(settings: KafkaSettings) -> KafkaOffsets:
     """Offsets from the Kafka of ``settings``; LagError when it cannot be reached."""
-    from kafka import KafkaAdminClient, KafkaConsumer
+    from kafka import KafkaConsumer
     from kafka.errors import KafkaError
 
     config = kafka_python_config(settings)
     try:
         # Give up on an unreachable broker after the request timeout, not 30 s.
-        admin = KafkaAdminClient(**config, bootstrap_timeout_ms=config["request_timeout_ms"])
+        admin = connect_admin(settings, timeout_s=settings.request_timeout_s)
     except KafkaError as exc:
         raise LagError(
             f"cannot reach Kafka at {settings.bootstrap_servers}: {exc}", retriable=True

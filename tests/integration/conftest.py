@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from config import Settings, TopicSettings
+from config import KafkaSettings, Settings, TopicSettings
 from deploy.local import Stack, StackError
 from indexers.client import make_client
 from streams.kafka import ensure_topics, kafka_python_config, make_producer
@@ -98,7 +98,7 @@ class Run:
     def env(self) -> dict[str, str]:
         return {
             **os.environ,
-            "TINSTREAM_KAFKA_BOOTSTRAP_SERVERS": self.settings.kafka.bootstrap_servers,
+            **kafka_env(self.settings.kafka),
             "TINSTREAM_ES_URL": self.settings.elasticsearch.url,
             "TINSTREAM_TOPIC_RAW": self.raw,
             "TINSTREAM_TOPIC_ENRICHED": self.enriched,
@@ -286,6 +286,23 @@ def make_run(
 @pytest.fixture
 def run(make_run: Callable[..., Run]) -> Run:
     return make_run()
+
+
+def kafka_env(kafka: KafkaSettings) -> dict[str, str]:
+    """The environment that gives a subprocess these Kafka settings, secrets included."""
+    env = {
+        "TINSTREAM_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+        "TINSTREAM_KAFKA_SECURITY_PROTOCOL": kafka.security_protocol,
+    }
+    if kafka.sasl_mechanism is not None:
+        env["TINSTREAM_KAFKA_SASL_MECHANISM"] = kafka.sasl_mechanism
+    if kafka.sasl_username is not None:
+        env["TINSTREAM_KAFKA_SASL_USERNAME"] = kafka.sasl_username
+    if kafka.sasl_password is not None:
+        env["TINSTREAM_KAFKA_SASL_PASSWORD"] = kafka.sasl_password.get_secret_value()
+    if kafka.ssl_cafile is not None:
+        env["TINSTREAM_KAFKA_SSL_CAFILE"] = str(kafka.ssl_cafile)
+    return env
 
 
 def sample_articles() -> list[dict[str, Any]]:
