@@ -80,7 +80,6 @@ def worker(
     from indexers.search import AsyncArticleSearch
     from indexers.segmenter import WordSegmenter
     from indexers.setup import ensure_index, ensure_lag_index
-    from streams import aiokafka_backoff
     from streams.enrichment import Enricher
     from streams.enrichment.runner import EnrichmentRunner, ProcessRunner, ThreadRunner
     from streams.errors import StreamsError
@@ -128,7 +127,6 @@ def worker(
     segmenter = WordSegmenter(max_chars=settings.enrichment.max_segmented_chars)
     documents = DocumentBuilder(segmenter)
     documents.warm_up()
-    aiokafka_backoff.install()
     es_async = make_async_client(settings.elasticsearch)
     pipeline = Pipeline(
         settings,

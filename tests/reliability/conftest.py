@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import es, make_run, run, settings, stack  # noqa: F401 - fixtures
+from tests.integration.conftest import (  # noqa: F401 - fixtures
+    es,
+    kafka_client_fixes,
+    make_run,
+    run,
+    settings,
+    stack,
+)
 
 
 @dataclass

@@ -84,8 +84,24 @@ def start_paced(run: Run, articles: list[dict[str, Any]], per_s: float) -> subpr
     return run.start_cli("publish", str(source), "--rate", str(per_s), "--json")
 
 
-def finish_paced(publisher: subprocess.Popen[str], sent: int) -> None:
-    """The paced publisher ends well, every article acknowledged by Kafka."""
+def settle_paced(
+    name: str,
+    run: Run,
+    es: Elasticsearch,
+    *,
+    publisher: subprocess.Popen[str],
+    articles: list[dict[str, Any]],
+    since: float,
+    report: list[Outcome],
+) -> Outcome:
+    """The paced publisher ends well (every article acknowledged by Kafka), every
+    article becomes searchable exactly once and none is dead-lettered; the outcome,
+    recovery counted from ``since``, goes into the report."""
     out, err = publisher.communicate(timeout=300)
     assert publisher.returncode == 0, err[-2000:]
-    assert json.loads(out)["sent"] == sent
+    assert json.loads(out)["sent"] == len(articles)
+    wait_count(run, es, len(articles), timeout_s=300)
+    outcome = measure(name, run, es, {a["id"] for a in articles}, letters=0, since=since)
+    report.append(outcome)
+    assert (outcome.lost, outcome.duplicated, outcome.dead_lettered) == (0, 0, 0)
+    return outcome

@@ -21,7 +21,7 @@ from deploy.local import Stack, StackError
 from streams.kafka import ensure_topics, kafka_python_config
 from tests.integration.conftest import Run
 from tests.reliability.conftest import Outcome
-from tests.reliability.scenario import finish_paced, measure, sample_copies, start_paced, wait_count
+from tests.reliability.scenario import sample_copies, settle_paced, start_paced, wait_count
 
 pytestmark = [pytest.mark.integration, pytest.mark.reliability, pytest.mark.timeout(600)]
 
@@ -106,13 +106,15 @@ def test_one_of_three_brokers_killed_mid_stream(
     os.kill(pid, signal.SIGKILL)
     killed = time.monotonic()
 
-    finish_paced(publisher, len(articles))
-    wait_count(run, es, len(articles), timeout_s=300)
-    outcome = measure(
-        "kafka-3-brokers-one-killed", run, es, {a["id"] for a in articles}, letters=0, since=killed
+    settle_paced(
+        "kafka-3-brokers-one-killed",
+        run,
+        es,
+        publisher=publisher,
+        articles=articles,
+        since=killed,
+        report=report,
     )
-    report.append(outcome)
-    assert (outcome.lost, outcome.duplicated, outcome.dead_lettered) == (0, 0, 0)
     assert worker.poll() is None, "the worker died with the broker"
     after = _leaders(kafka, run.raw)
     assert all(

@@ -26,11 +26,11 @@ from tests.reliability.conftest import Outcome
 from tests.reliability.scenario import (
     count,
     cpu_seconds,
-    finish_paced,
     indexed_ids,
     measure,
     publish,
     sample_copies,
+    settle_paced,
     start_paced,
     wait_count,
 )
@@ -71,15 +71,17 @@ def test_kafka_broker_restart_mid_stream(
         stack.up()
     back = time.monotonic()
     busy = cpu_seconds(worker.pid) - cpu
-    finish_paced(publisher, len(articles))
-    wait_count(run, es, len(articles), timeout_s=300)
-    outcome = measure(
-        "kafka-broker-restart", run, es, {a["id"] for a in articles}, letters=0, since=back
+    settle_paced(
+        "kafka-broker-restart",
+        run,
+        es,
+        publisher=publisher,
+        articles=articles,
+        since=back,
+        report=report,
     )
-    report.append(outcome)
-    assert (outcome.lost, outcome.duplicated, outcome.dead_lettered) == (0, 0, 0)
     assert worker.poll() is None, "the worker died with the broker"
-    # Retrying with a backoff, not spinning (see streams.aiokafka_backoff).
+    # Retrying with a backoff, not spinning (see streams.client_fixes).
     outage = back - down
     assert busy < 0.5 * outage, f"the worker used {busy:.1f}s of CPU in {outage:.1f}s"
 
@@ -113,13 +115,15 @@ def test_workers_joining_and_leaving_mid_stream(
             progress(30)
     assert publisher.poll() is None, "the stream ended before the last worker left"
     left = time.monotonic()
-    finish_paced(publisher, len(articles))
-    wait_count(run, es, len(articles), timeout_s=300)
-    outcome = measure(
-        "rebalance-1-2-3-1-workers", run, es, {a["id"] for a in articles}, letters=0, since=left
+    settle_paced(
+        "rebalance-1-2-3-1-workers",
+        run,
+        es,
+        publisher=publisher,
+        articles=articles,
+        since=left,
+        report=report,
     )
-    report.append(outcome)
-    assert (outcome.lost, outcome.duplicated, outcome.dead_lettered) == (0, 0, 0)
     assert all(n > 0 for n in took.values()), f"a joining worker took no work: {took}"
     assert run.workers[0][0].poll() is None, "the first worker died"
 

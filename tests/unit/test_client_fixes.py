@@ -1,0 +1,61 @@
+"""The fixes to aiokafka and kafka-python, with no broker at all."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+import pytest
+from aiokafka.client import AIOKafkaClient
+from kafka.errors import KafkaConnectionError
+from kafka.net.inet import KafkaNetSocket
+
+from streams import client_fixes
+
+
+@pytest.mark.timeout(10)
+def test_failed_metadata_updates_are_paced_by_retry_backoff() -> None:
+    client_fixes.install()
+    client_fixes.install()  # idempotent: wrapped once
+
+    async def main() -> float:
+        # No broker known: every update fails at once, as with the brokers down.
+        client = AIOKafkaClient(bootstrap_servers="127.0.0.1:1", retry_backoff_ms=200)
+        started = time.monotonic()
+        for _ in range(3):
+            # What the metadata synchronizer task awaits for each forced update.
+            assert await client._metadata_update(client.cluster, set()) is False
+        elapsed = time.monotonic() - started
+        await client.close()
+        return elapsed
+
+    # Unpaced, the three failures take well under a millisecond.
+    assert asyncio.run(main()) >= 3 * 0.2
+
+
+@pytest.mark.timeout(10)
+def test_a_refused_connect_closes_its_socket() -> None:
+    client_fixes.install()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens here once probe closes
+    made: list[socket.socket] = []
+
+    class Recording(KafkaNetSocket):
+        SCHEMES = ()
+
+        def socket(self, *args: object) -> socket.socket:
+            made.append(super().socket(*args))  # type: ignore[arg-type]
+            return made[-1]
+
+    class Net:  # what sock_connect needs of kafka-python's event loop
+        async def wait_write(self, sock: socket.socket, timeout_at: float | None) -> None:
+            return None
+
+    addrinfo = socket.getaddrinfo("127.0.0.1", port, socket.AF_INET, socket.SOCK_STREAM)[0]
+    coroutine = Recording().connect(Net(), addrinfo, timeout_at=time.monotonic() + 2)
+    with pytest.raises(KafkaConnectionError):
+        while True:  # drive the coroutine as kafka-python's selector would
+            coroutine.send(None)
+    assert made and made[0].fileno() == -1, "the refused socket was left open"
