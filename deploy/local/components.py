@@ -117,13 +117,17 @@ class KafkaBroker(Component):
                 self.name, "--security sasl_ssl needs TINSTREAM_STACK_KAFKA_SASL_PASSWORD"
             )
         password = secret.get_secret_value()
-        # It is written into a JAAS line and a --add-scram argument, which do not quote.
-        if any(c in password for c in '"\\,[]=') or any(c.isspace() for c in password):
-            raise StackError(
-                self.name,
-                "the SASL password cannot hold quotes, backslashes, commas, brackets, "
-                "'=' or spaces",
-            )
+        # Both are written into a JAAS line and a --add-scram argument, which do not quote.
+        for what, value in (
+            ("username", self.settings.kafka_sasl_username),
+            ("password", password),
+        ):
+            if not value or any(c in value for c in '"\\,[]=') or any(c.isspace() for c in value):
+                raise StackError(
+                    self.name,
+                    f"the SASL {what} must be non-empty, without quotes, backslashes, "
+                    "commas, brackets, '=' or spaces",
+                )
         return password
 
     def _listeners(self) -> list[str]:
