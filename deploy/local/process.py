@@ -65,23 +65,34 @@ def start(
 
 def stop(pid_file: Path, *, timeout_s: float = 30.0) -> bool:
     """SIGTERM the process group, SIGKILL it after ``timeout_s``; True if one was running."""
-    pid = read_pid(pid_file)
-    if not alive(pid):
-        pid_file.unlink(missing_ok=True)
-        return False
-    assert pid is not None
-    _signal_group(pid, signal.SIGTERM)
+    return bool(stop_all([pid_file], timeout_s=timeout_s))
+
+
+def stop_all(pid_files: Sequence[Path], *, timeout_s: float = 30.0) -> list[Path]:
+    """Stop several process groups at once: SIGTERM to all, then SIGKILL to what is
+    left after ``timeout_s``; return the pid files of those that were running.
+
+    At once, because the nodes of one Kafka cluster stopped one after another wait
+    for a controller quorum that the earlier ones took away."""
+    running = {f: pid for f in pid_files if alive(pid := read_pid(f)) and pid is not None}
+    for f in pid_files:
+        if f not in running:
+            f.unlink(missing_ok=True)
+    for pid in running.values():
+        _signal_group(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and _group_alive(pid):
+    while time.monotonic() < deadline and any(_group_alive(p) for p in running.values()):
         time.sleep(0.2)
-    if _group_alive(pid):
+    left = [p for p in running.values() if _group_alive(p)]
+    for pid in left:
         _signal_group(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and _group_alive(pid):
-            time.sleep(0.1)
-    pid_file.unlink(missing_ok=True)
-    _reap(pid)
-    return True
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_group_alive(p) for p in left):
+        time.sleep(0.1)
+    for f, pid in running.items():
+        f.unlink(missing_ok=True)
+        _reap(pid)
+    return list(running)
 
 
 def _reap(pid: int) -> None:

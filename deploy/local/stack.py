@@ -157,11 +157,9 @@ class Stack:
         """Stop everything (Elasticsearch first: nothing of it depends on Kafka), the
         nodes of a bigger cluster started earlier from this directory too; return
         what stopped."""
-        stopped = []
-        for component in reversed(self.components):
-            if component.stop():
-                stopped.append(component.name)
-        for pid_file in sorted(self.settings.dir.resolve().glob("kafka-*/pid")):
-            if process.stop(pid_file):
-                stopped.append(pid_file.parent.name)
+        stopped = [self.elasticsearch.name] if self.elasticsearch.stop() else []
+        # Every Kafka node at once (see process.stop_all).
+        pid_files = {b.pid_file for b in self.brokers}
+        pid_files |= set(self.settings.dir.resolve().glob("kafka-*/pid"))
+        stopped += sorted(f.parent.name for f in process.stop_all(sorted(pid_files)))
         return stopped
