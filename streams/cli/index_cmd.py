@@ -12,7 +12,13 @@ from indexers.document import DocumentBuilder
 from indexers.errors import IndexerError
 from indexers.migrate import Method, Migration, current_index
 from indexers.segmenter import WordSegmenter
-from streams.cli.options import default_of, env_option, es_url_option, json_flag, print_json
+from streams.cli.options import (
+    alias_option,
+    env_option,
+    es_url_option,
+    json_flag,
+    print_json,
+)
 
 
 @click.group()
@@ -22,13 +28,7 @@ def index() -> None:
 
 @index.command()
 @es_url_option
-@env_option(
-    "--index",
-    "alias",
-    envvar="TINSTREAM_ES_ALIAS",
-    default=default_of(ElasticsearchSettings, "alias"),
-    help="Alias moved to the new index.",
-)
+@alias_option("Alias moved to the new index.")
 @env_option(
     "--method",
     envvar="TINSTREAM_MIGRATE_METHOD",

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from config import ElasticsearchSettings, KibanaSettings, LagSettings
+from config import KibanaSettings, LagSettings
 from indexers.errors import IndexerError
 from indexers.kibana import DATA_VIEW_ID, LAG_DATA_VIEW_ID, NDJSON_PATH
 from indexers.kibana_import import KibanaImporter
-from streams.cli.options import default_of, env_option, json_flag, print_json
+from streams.cli.options import alias_option, default_of, env_option, json_flag, print_json
 
 
 @click.group()
@@ -30,13 +30,7 @@ def kibana() -> None:
 @env_option(
     "--space", envvar="TINSTREAM_KIBANA_SPACE", default=None, help="Kibana space (default space)."
 )
-@env_option(
-    "--index",
-    "alias",
-    envvar="TINSTREAM_ES_ALIAS",
-    default=default_of(ElasticsearchSettings, "alias"),
-    help="Alias the data view points at.",
-)
+@alias_option("Alias the data view points at.")
 @env_option(
     "--lag-index",
     "lag_alias",

@@ -72,3 +72,16 @@ def es_url_option(f: F) -> F:
         default=default_of(ElasticsearchSettings, "url"),
         help="Elasticsearch URL.",
     )(f)
+
+
+def alias_option(help: str) -> Callable[[F], F]:
+    """``--index``: the articles' alias (TINSTREAM_ES_ALIAS), passed as ``alias``."""
+    from config import ElasticsearchSettings
+
+    return env_option(
+        "--index",
+        "alias",
+        envvar="TINSTREAM_ES_ALIAS",
+        default=default_of(ElasticsearchSettings, "alias"),
+        help=help,
+    )

@@ -15,7 +15,13 @@ from indexers.client import make_client
 from indexers.errors import ArticleNotFound, SearchError
 from indexers.search import INTERVALS, ArticleSearch, SearchRequest, SearchResult
 from indexers.segmenter import WordSegmenter
-from streams.cli.options import default_of, env_option, es_url_option, json_flag, print_json
+from streams.cli.options import (
+    alias_option,
+    env_option,
+    es_url_option,
+    json_flag,
+    print_json,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 _TAG = re.compile(r"</?em>")
@@ -43,16 +49,6 @@ def _filter(flag: str, dest: str, what: str) -> Callable[[F], F]:
     )
 
 
-def _index_option(f: F) -> F:
-    return env_option(
-        "--index",
-        "alias",
-        envvar="TINSTREAM_ES_ALIAS",
-        default=default_of(ElasticsearchSettings, "alias"),
-        help="Alias searched.",
-    )(f)
-
-
 def _run(es_url: str, alias: str, action: Callable[[ArticleSearch], SearchResult]) -> SearchResult:
     client = make_client(ElasticsearchSettings(url=es_url, alias=alias))
     try:
@@ -67,7 +63,7 @@ def _run(es_url: str, alias: str, action: Callable[[ArticleSearch], SearchResult
 @click.command()
 @click.argument("query", default="")
 @es_url_option
-@_index_option
+@alias_option("Alias searched.")
 @_filter("--person", "persons", "naming this person (the articles most about them first)")
 @_filter("--location", "locations", "naming this place")
 @_filter("--organization", "organizations", "naming this organisation")
@@ -174,7 +170,7 @@ def search(
 @click.command()
 @click.argument("article_id")
 @es_url_option
-@_index_option
+@alias_option("Alias searched.")
 @env_option(
     "--size",
     envvar="TINSTREAM_RELATED_SIZE",
