@@ -64,6 +64,17 @@ def es(settings: Settings, stack: Stack) -> Iterator[Elasticsearch]:
     client.close()
 
 
+def http_get(port: int, path: str) -> tuple[int, bytes]:
+    """GET a path on 127.0.0.1:port: (status, body); (0, b"") when nothing answers."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return int(response.status), response.read()
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read()
+    except (urllib.error.URLError, OSError):
+        return 0, b""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -107,17 +118,12 @@ class Run:
         return {
             **os.environ,
             **kafka_env(self.settings.kafka),
+            # The worker creates the same topics as topics() describes.
+            **{
+                f"TINSTREAM_TOPIC_{name.upper()}": str(value)
+                for name, value in self.topics().model_dump(exclude_none=True).items()
+            },
             "TINSTREAM_ES_URL": self.settings.elasticsearch.url,
-            "TINSTREAM_TOPIC_RAW": self.raw,
-            "TINSTREAM_TOPIC_ENRICHED": self.enriched,
-            "TINSTREAM_TOPIC_DEAD_LETTER": self.dead_letter,
-            "TINSTREAM_TOPIC_PARTITIONS": "3",
-            "TINSTREAM_TOPIC_REPLICATION_FACTOR": str(self.replication_factor),
-            **(
-                {"TINSTREAM_TOPIC_MIN_INSYNC_REPLICAS": str(self.min_insync_replicas)}
-                if self.min_insync_replicas
-                else {}
-            ),
             "TINSTREAM_ES_ALIAS": self.alias,
             "TINSTREAM_LAG_HISTORY_ALIAS": self.lag_alias,
             "TINSTREAM_WORKER_APP_ID": f"tinstream-test-{self.run_id}",
@@ -146,15 +152,15 @@ class Run:
             check=False,
         )
 
-    def start_cli(self, *args: str) -> subprocess.Popen[str]:
-        """A CLI command left running (the test reads its output with communicate())."""
+    def start_cli(self, *args: str, **pipes: Any) -> subprocess.Popen[str]:
+        """A CLI command left running; by default its output is piped for communicate()."""
+        pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **pipes}
         return subprocess.Popen(
             [sys.executable, "-m", "streams.cli", *args],
             env=self.env(),
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
             text=True,
+            **pipes,
         )
 
     def start_worker(self, **extra_env: str) -> subprocess.Popen[bytes]:
@@ -174,25 +180,19 @@ class Run:
         return proc
 
     def get(self, worker: int, path: str) -> tuple[int, bytes]:
-        """GET a path of a worker's web server: (status, body); (0, b"") if it does not answer."""
-        url = f"http://127.0.0.1:{self.web_ports[worker]}{path}"
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return int(response.status), response.read()
-        except urllib.error.HTTPError as exc:
-            return int(exc.code), exc.read()
-        except (urllib.error.URLError, OSError):
-            return 0, b""
+        """GET a path of a worker's web server (see http_get)."""
+        return http_get(self.web_ports[worker], path)
 
-    def wait_ready(self, worker: int, timeout_s: float = 180.0) -> None:
-        """Poll the worker's /ready until it has partitions and Elasticsearch."""
+    def wait_ready(self, worker: int, timeout_s: float = 180.0) -> dict[str, Any]:
+        """Poll the worker's /ready until it has partitions and Elasticsearch; its report."""
         deadline = time.monotonic() + timeout_s
-        while self.get(worker, "/ready")[0] != 200:
+        while (answer := self.get(worker, "/ready"))[0] != 200:
             if self.workers[worker][0].poll() is not None:
                 self.fail_with_logs(f"worker {worker} exited while starting")
             if time.monotonic() > deadline:
-                self.fail_with_logs(f"worker {worker} not ready after {timeout_s:.0f}s")
+                self.fail_with_logs(f"worker {worker} not ready after {timeout_s:.0f}s: {answer}")
             time.sleep(0.5)  # polling interval of the deadline loop
+        return dict(json.loads(answer[1]))
 
     def metric(self, worker: int, name: str) -> float:
         """A sample's value from the worker's /metrics (0 when absent)."""

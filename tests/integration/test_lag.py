@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +18,7 @@ from config import Settings
 from deploy.local import Stack
 from streams.kafka import kafka_python_config
 from streams.lag.collector import LagMonitor, kafka_offsets
-from tests.integration.conftest import Run, free_port
+from tests.integration.conftest import Run, free_port, http_get
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
@@ -71,13 +70,6 @@ def _kafka_tool(stack: Stack, settings: Settings, group: str) -> dict[int, dict[
     header_at = next(i for i, cols in enumerate(lines) if cols[:2] == ["GROUP", "TOPIC"])
     header = lines[header_at]
     return {int(cols[2]): dict(zip(header, cols, strict=True)) for cols in lines[header_at + 1 :]}
-
-
-def _spawn(run: Run, *args: str, **pipes: Any) -> subprocess.Popen[str]:
-    """``tinstream ARGS`` running in the background, in the run's environment."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", *args], env=run.env(), text=True, **pipes
-    )
 
 
 def _lag_json(run: Run, *args: str) -> tuple[int, dict[str, Any], str]:
@@ -245,24 +237,18 @@ def test_lag_exporter_serves_the_gauges_and_stops_cleanly(
     run: Run, settings: Settings, stack: Stack, topic: str
 ) -> None:
     import time
-    import urllib.request
 
     _produce(settings, topic, per_partition=4)
     group = f"g-{uuid.uuid4().hex[:8]}"
     _commit(settings, group, topic, {0: 1, 1: 2, 2: 4})
     port = free_port()
-    exporter = _spawn(
-        run, "lag-exporter", "--group", group, "--port", str(port), "--interval", "0.5",
-        stderr=subprocess.PIPE,
-    )  # fmt: skip
+    exporter = run.start_cli(
+        "lag-exporter", "--group", group, "--port", str(port), "--interval", "0.5", stdout=None
+    )
     try:
         deadline, text = time.monotonic() + 60, ""
         while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
-                    text = r.read().decode()
-            except OSError:
-                text = ""
+            text = http_get(port, "/metrics")[1].decode()
             if "tinstream_consumer_lag_messages{" in text:
                 break
             time.sleep(0.2)  # polling interval of the deadline loop
@@ -285,9 +271,7 @@ def test_watch_refreshes_in_place_until_interrupted(
     _produce(settings, topic, per_partition=2)
     group = f"g-{uuid.uuid4().hex[:8]}"
     _commit(settings, group, topic, {0: 1, 1: 1, 2: 1})
-    watch = _spawn(
-        run, "lag", "--group", group, "--watch", "--interval", "0.2", stdout=subprocess.PIPE
-    )
+    watch = run.start_cli("lag", "--group", group, "--watch", "--interval", "0.2", stderr=None)
     assert watch.stdout is not None
     screens = 0
     try:

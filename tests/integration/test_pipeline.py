@@ -13,7 +13,7 @@ from indexers.search import ArticleSearch, SearchRequest, SearchResult
 from indexers.segmenter import WordSegmenter
 from streams.enrichment.text import clean_text
 from streams.records import DeadLetter, EnrichedArticle, RawArticle
-from tests.integration.conftest import Run, sample_articles
+from tests.integration.conftest import Run, http_get, sample_articles
 from tests.texts import OTHER_STORY, STORY
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
@@ -327,39 +327,16 @@ def test_near_duplicates_point_at_the_original_across_restarts(run: Run, es: Ela
 
 
 def _get(port: int, path: str) -> tuple[int, dict[str, object]]:
-    import urllib.error
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
-def _get_text(port: int, path: str) -> str:
-    import urllib.request
-
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-        return str(response.read().decode())
+    status, body = http_get(port, path)
+    assert status, f"nothing answered GET {path}"
+    return status, json.loads(body)
 
 
 def test_health_readiness_search_and_metrics_over_http(run: Run, es: Elasticsearch) -> None:
     run.start_worker(TINSTREAM_LAG_INTERVAL_S="1")
     port = run.web_ports[-1]
-    # Poll until the worker has joined its group (its web server starts before that).
-    deadline = time.monotonic() + 120
-    status, report = 0, {}
-    while time.monotonic() < deadline:
-        try:
-            status, report = _get(port, "/ready")
-        except OSError:
-            status = 0
-        if status == 200:
-            break
-        time.sleep(0.5)  # polling interval of the deadline loop, not a wait for the world
-    if status != 200:
-        run.fail_with_logs(f"worker not ready in 120 s: {status} {report}")
+    # Its web server starts before it has joined its group.
+    report = run.wait_ready(0, timeout_s=120)
     assert report["kafka"] is True and report["elasticsearch"] is True
     assert isinstance(report["partitions"], int) and report["partitions"] >= 1
     assert _get(port, "/health") == (200, {"status": "alive"})
@@ -389,7 +366,7 @@ def test_health_readiness_search_and_metrics_over_http(run: Run, es: Elasticsear
     group = f"tinstream-test-{run.run_id}"
     deadline = time.monotonic() + 60
     while True:
-        metrics = _get_text(port, "/metrics")
+        metrics = http_get(port, "/metrics")[1].decode()
         if f'tinstream_consumer_lag_messages{{group="{group}"' in metrics:
             break
         if time.monotonic() > deadline:
