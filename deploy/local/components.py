@@ -305,8 +305,14 @@ class KafkaBroker(Component):
 
 
 def new_cluster_id() -> str:
-    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding.
+
+    Never one that starts with "-" (1 in 64): kafka-storage would read it as an
+    option and refuse to format. Kafka's own Uuid.randomUuid() skips those too."""
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cid.startswith("-"):
+            return cid
 
 
 def _run(argv: list[str], log_file: Path) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import stat
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from pydantic import SecretStr
 
 from config import StackSettings
 from deploy.local import Stack, StackError
-from deploy.local.components import KafkaBroker
+from deploy.local.components import KafkaBroker, new_cluster_id
 from deploy.local.tls import ensure_tls
 
 
@@ -90,3 +91,11 @@ def test_the_broker_certificate_is_signed_by_the_ca_for_127_0_0_1(tmp_path: Path
     assert chain_ca == ca
     names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert ipaddress.ip_address("127.0.0.1") in names.get_values_for_type(x509.IPAddress)
+
+
+def test_cluster_ids_never_start_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first draw encodes to "-" first (0xfb...), which kafka-storage takes for an option.
+    draws = iter([uuid.UUID(bytes=b"\xfb" + b"\x00" * 15), uuid.UUID(int=7)])
+    monkeypatch.setattr(uuid, "uuid4", lambda: next(draws))
+    cid = new_cluster_id()
+    assert not cid.startswith("-") and len(cid) == 22
