@@ -1,4 +1,4 @@
-"""Two fixes to the Kafka clients, for what a broker outage showed them doing.
+"""Three fixes to the Kafka clients, for what outages and refusals showed them doing.
 
 - **aiokafka 0.14 retries a failed metadata update with no pause.** Its producer
   sender asks for an update whenever a partition's leader is unknown and waits for
@@ -11,14 +11,22 @@
   (``KafkaNetSocket.connect``). A client that retries against a dead broker (the
   lag exporter, the worker's lag monitor) leaks a file descriptor per attempt until
   the garbage collector finds it. The socket is now closed when the connect fails.
+- **kafka-python 3.0.12 drops the bytes that arrived with a disconnect.** When one
+  read returns a broker's last response and then its end of stream, the transport
+  aborts and throws the response away. A broker refusing SASL credentials answers
+  and then closes (100 ms later, ``connection.failed.authentication.delay.ms``), so
+  a client slower than that to read (a loaded machine) saw only "socket
+  disconnected", never the refusal. The bytes are now handed to the protocol, and
+  the waiter of the response runs, before the connection is aborted.
 
-``install()`` applies both, once; the ``tinstream`` command calls it first.
+``install()`` applies all three, once; the ``tinstream`` command calls it first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -27,9 +35,10 @@ _MARK = "_tinstream_fix"
 
 
 def install() -> None:
-    """Apply both fixes (idempotent)."""
+    """Apply the three fixes (idempotent)."""
     backoff_failed_metadata_updates()
     close_failed_sockets()
+    deliver_data_before_disconnect()
 
 
 def backoff_failed_metadata_updates() -> None:
@@ -77,3 +86,39 @@ def close_failed_sockets() -> None:
     setattr(connect, _MARK, True)
     KafkaNetSocket.connect = connect
     log.debug("kafka-python closes the sockets of failed connects")
+
+
+def deliver_data_before_disconnect() -> None:
+    """Replace ``KafkaTCPTransport._read_from_sock`` (TLS inherits it) with the same
+    loop that, when a read ends in a disconnect, first hands what it read to the
+    protocol and lets the waiters of those responses run, then aborts."""
+    from kafka.errors import KafkaProtocolError
+    from kafka.net.transport import KafkaTCPTransport
+
+    if getattr(KafkaTCPTransport._read_from_sock, _MARK, False):
+        return
+
+    async def _read_from_sock(self: Any) -> Any:
+        while self._read and not self._closed:
+            await self._net.wait_read(self._sock)
+            received, error = self._sock_recv()
+            if received or error is None:
+                self.last_read = time.monotonic()
+                if self._protocol and self._protocol._sensors:
+                    self._protocol._sensors.bytes_received.record(len(received))
+                try:
+                    self._protocol.data_received(received)
+                except KafkaProtocolError as exc:
+                    return self.abort(error=exc)
+            if error is not None:
+                if received:
+                    # One turn of kafka-python's loop: the request that waited for
+                    # the last response (a refused authentication) sees it and
+                    # closes the connection with that reason, not with this EOF.
+                    await self._net.sleep(0)
+                return self.abort(error=error)
+        return None
+
+    setattr(_read_from_sock, _MARK, True)
+    KafkaTCPTransport._read_from_sock = _read_from_sock
+    log.debug("kafka-python reads the last response before a disconnect")

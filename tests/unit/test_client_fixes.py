@@ -59,3 +59,47 @@ def test_a_refused_connect_closes_its_socket() -> None:
         while True:  # drive the coroutine as kafka-python's selector would
             coroutine.send(None)
     assert made and made[0].fileno() == -1, "the refused socket was left open"
+
+
+@pytest.mark.timeout(10)
+def test_a_response_read_with_the_disconnect_reaches_its_waiter_first() -> None:
+    """A broker refusing credentials answers, then closes: when both arrive in one
+    read, the request waiting for the answer closes the connection with its reason."""
+    from kafka.future import Future
+    from kafka.net.selector import NetworkSelector
+    from kafka.net.transport import KafkaTCPTransport
+
+    client_fixes.install()
+    net = NetworkSelector()
+    ours, brokers = socket.socketpair()
+    ours.setblocking(False)
+    transport = KafkaTCPTransport(net, ours)
+    response: Future = Future()
+    lost: list[BaseException | None] = []
+
+    class Protocol:  # the part of KafkaConnection the transport calls
+        _sensors = None
+
+        def data_received(self, data: bytes) -> None:
+            response.success(data)
+
+        def connection_lost(self, exc: BaseException | None) -> None:
+            lost.append(exc)
+
+    refusal = ValueError("SaslAuthenticationFailedError: wrong password")
+
+    async def waiter() -> None:  # what KafkaConnection's SASL step does
+        answer = await response
+        assert answer == b"refused"
+        transport.abort(error=refusal)
+
+    transport.set_protocol(Protocol())
+    net.call_soon(waiter)
+    brokers.sendall(b"refused")
+    brokers.close()  # the answer and the end of stream, before the client reads
+    transport.resume_reading()
+    deadline = time.monotonic() + 5
+    while not lost and time.monotonic() < deadline:
+        net.poll(timeout_ms=100)
+    net.close()
+    assert lost == [refusal]
