@@ -56,6 +56,19 @@ class OffsetSource(Protocol):
     def partitions(self, topics: Iterable[str]) -> dict[str, list[int]]: ...
 
 
+class _FaustMetadataUndecodable(logging.Filter):
+    """Drops kafka-python's warning that a member's subscription metadata cannot
+    be decoded: Faust's members carry their own, every describe of a Faust group
+    says so (one line per member per observation), and only the assignment,
+    which decodes, is needed here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Unable to decode member_metadata")
+
+
+_GROUPS_LOG_FILTER = _FaustMetadataUndecodable()
+
+
 class KafkaOffsets:
     """Offsets from Kafka through kafka-python.
 
@@ -69,6 +82,8 @@ class KafkaOffsets:
         self._admin = admin
         self._consumer_factory = consumer_factory
         self._consumer: Any = None
+        # Adding the same filter object again is a no-op (Filterer.addFilter).
+        logging.getLogger("kafka.admin._groups").addFilter(_GROUPS_LOG_FILTER)
 
     def groups(self, groups: list[str]) -> list[GroupOffsets]:
         from kafka.errors import KafkaError

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 import pytest
@@ -9,7 +10,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 
 from streams.lag.burrow import Observation, Window, group_status, partition_status
 from streams.lag.clock import LagClock
-from streams.lag.collector import GroupOffsets, LagMonitor, TopicPartition
+from streams.lag.collector import GroupOffsets, KafkaOffsets, LagMonitor, TopicPartition
 from streams.lag.history import LagHistory
 from streams.lag.model import Owner
 from streams.lag.prometheus import LagMetrics
@@ -178,3 +179,15 @@ def test_partitions_a_group_owns_but_never_commits_are_not_lag() -> None:
     (group,) = LagMonitor(source, clock=lambda: 0.0).observe(["g"])
     assert [(p.topic, p.lag) for p in group.partitions] == [("news.raw", 0)]
     assert group.status == "OK"
+
+
+def test_faust_members_undecodable_metadata_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
+    KafkaOffsets(admin=None, consumer_factory=lambda: None)
+    groups = logging.getLogger("kafka.admin._groups")
+    with caplog.at_level(logging.WARNING, logger="kafka.admin._groups"):
+        # What kafka-python says of every Faust member at every describe.
+        groups.warning("Unable to decode member_metadata for %s/%s", "group", "member-1")
+        groups.warning("Unable to decode member_assignment for %s/%s", "group", "member-1")
+    assert [r.getMessage() for r in caplog.records] == [
+        "Unable to decode member_assignment for group/member-1"
+    ]
