@@ -34,6 +34,7 @@ from config import Settings
 from indexers.bulk import BulkItem, BulkWriter
 from indexers.document import DocumentBuilder
 from indexers.search import AsyncArticleSearch
+from streams import faust_fixes
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
 from streams.enrichment.runner import EnrichmentRunner
@@ -126,6 +127,9 @@ class Pipeline:
         )
 
     def _build_app(self) -> faust.App:
+        # Faust's offset bookkeeping, fixed before any consumer exists: without
+        # it a rebalance or a pause could commit articles never processed.
+        faust_fixes.install()
         s = self.settings
         app = faust.App(
             s.worker.app_id,

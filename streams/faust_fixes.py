@@ -1,0 +1,229 @@
+"""Fixes to faust-streaming 0.15's offset bookkeeping, each of which let the
+worker commit an offset past an article it never processed.
+
+Faust commits, per partition, the end of the first run of acked offsets; offsets
+its fetch loop believes Kafka skipped (compaction, transaction markers) count as
+acked ("gaps"). The reliability scenarios showed that belief, or the run, wrong
+in these ways:
+
+- **After table recovery Faust seeks while still delivering.** It resumes the
+  flow to read the near-duplicate table's changelog, then resumes the stream
+  partitions and seeks them to their committed offsets with the flow still on.
+  A delivery begun before the seek then set the read offset back above what the
+  seek re-reads, so those records were dropped as already read, while the
+  messages delivered before the seek were cleared from the agents' queues when
+  the flow resumed (raw partition 1, offset 41 or 71, in two runs). A seek now
+  stops the flow (Faust's own order when there are no tables), read offsets set
+  by deliveries begun before a seek or revocation are ignored, and the read
+  offset after a seek is the one before the committed offset, so that a
+  transaction marker at the committed offset is seen as a gap.
+- **A gap was computed from a read offset a seek had lowered**, so records already
+  delivered, not yet processed, were acked. A gap now starts above the highest
+  offset the fetch loop delivered, and never includes the record that revealed it.
+- **Records fetched for a partition paused meanwhile were dropped.** Faust checks
+  each record against the live set of active partitions; pausing one (the indexer
+  does while Elasticsearch is down) dropped the rest of the fetched batch, though
+  Kafka's position had moved past it, and the next record made them a gap. Every
+  record fetched for a partition active when the fetch began is now delivered;
+  a pause stops further fetches only.
+- **A commit could pass an offset nobody processed.** The head check let one
+  missing offset through (taken for a marker; the gap logic now records markers)
+  and none at all at offset 0, and with agent concurrency above one a slow
+  message at the head was skipped once the next was acked (faust-streaming issue
+  606). The run must now start at the committed offset, and a commit never passes
+  the lowest offset a stream took and has not acked.
+
+``install()`` applies them, once; the pipeline calls it before building its app.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_MARK = "_tinstream_fix"
+# Per consumer: partition -> highest offset its fetch loop delivered since assigned.
+_DELIVERED = "_tinstream_delivered"
+
+
+class ReadOffsets(defaultdict[Any, int | None]):
+    """Faust's read offsets (partition -> last offset its fetch loop delivered),
+    ignoring what a delivery begun before the latest seek or revocation sets.
+
+    The fetch loop reads a partition's offset before delivering a record and sets
+    it after; both go through here, so a set whose read predates ``moved()`` is
+    the late echo of a batch the seek replaced, and would make the fetch loop drop
+    the records the seek re-reads.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(lambda: None)
+        self.moves = 0
+        self._read_at: dict[Any, int] = {}
+
+    def __getitem__(self, tp: Any) -> int | None:
+        self._read_at[tp] = self.moves
+        return super().__getitem__(tp)
+
+    def __setitem__(self, tp: Any, offset: int | None) -> None:
+        if self._read_at.get(tp, self.moves) == self.moves:
+            super().__setitem__(tp, offset)
+
+    def moved(self, offsets: dict[Any, int | None] | None = None) -> None:
+        """A seek or revocation: deliveries begun before it no longer set offsets."""
+        self.moves += 1
+        for tp, offset in (offsets or {}).items():
+            super().__setitem__(tp, offset)
+
+
+def install() -> None:
+    """Apply the fixes (idempotent)."""
+    from faust.transport.consumer import Consumer, ensure_TP
+
+    if getattr(Consumer._new_offset, _MARK, False):
+        return
+    originals = {
+        "init": Consumer.__init__,
+        "wait_next_records": Consumer._wait_next_records,
+        "on_partitions_revoked": Consumer.on_partitions_revoked,
+    }
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        originals["init"](self, *args, **kwargs)
+        self._read_offset = ReadOffsets()
+
+    async def _wait_next_records(self: Any, timeout: float) -> Any:
+        records, active = await originals["wait_next_records"](self, timeout)
+        return records, fetched_partitions(active, records)
+
+    async def _add_gap(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
+        start, end = gap_range(delivered(self).get(tp), offset_from, offset_to)
+        committed = self._committed_offset[tp]
+        if committed is not None:
+            start = max(start, committed)  # nothing below it is owed
+        if start <= end:
+            gaps = self._gap[tp]
+            gaps.addi(start, end + 1)
+            gaps.merge_overlaps()
+
+    async def perform_seek(self: Any) -> None:
+        # Faust's steps (seek every partition to its committed offset, and set the
+        # read and committed offsets), with the flow stopped meanwhile.
+        reads: ReadOffsets = self._read_offset
+        reads.moved()
+        remember_delivered(delivered(self), reads)
+        stopped = self.flow_active
+        if stopped:
+            self.stop_flow()
+        try:
+            committed = await self.seek_to_committed()
+        finally:
+            if stopped:
+                self.resume_flow()
+        remember_delivered(delivered(self), reads)
+        reads.moved({tp: read_offset_after_seek(o) for tp, o in committed.items()})
+        self._committed_offset.update(
+            {ensure_TP(tp): o if o else None for tp, o in committed.items() if o is not None}
+        )
+        log.debug("sought to the committed offsets %s", committed)
+
+    async def on_partitions_revoked(self: Any, revoked: Any) -> None:
+        self._read_offset.moved()
+        seen = delivered(self)
+        for tp in revoked:
+            seen.pop(tp, None)
+        await originals["on_partitions_revoked"](self, revoked)
+
+    for name, fix in (
+        ("__init__", init),
+        ("_wait_next_records", _wait_next_records),
+        ("_add_gap", _add_gap),
+        ("perform_seek", perform_seek),
+        ("on_partitions_revoked", on_partitions_revoked),
+        ("_new_offset", new_offset),
+    ):
+        setattr(fix, _MARK, True)
+        setattr(Consumer, name, fix)
+    log.debug("faust's consumer commits only what its streams processed")
+
+
+def delivered(consumer: Any) -> dict[Any, int]:
+    """The consumer's highest delivered offset per partition (made on first use)."""
+    seen: dict[Any, int] | None = consumer.__dict__.get(_DELIVERED)
+    if seen is None:
+        seen = consumer.__dict__[_DELIVERED] = {}
+    return seen
+
+
+def remember_delivered(seen: dict[Any, int], read_offsets: dict[Any, int | None]) -> None:
+    """Raise each partition's delivered high-water mark to its read offset."""
+    for tp, offset in dict.items(read_offsets):
+        if offset is not None:
+            seen[tp] = max(seen.get(tp, -1), offset)
+
+
+def read_offset_after_seek(committed: int | None) -> int | None:
+    """The read offset of a partition sought to ``committed``: the one before it
+    was read, so that a first record past it reveals a gap at it. None: unknown."""
+    return committed - 1 if committed is not None and committed >= 0 else None
+
+
+def fetched_partitions(active: set[Any] | None, records: Any) -> set[Any] | None:
+    """What the fetch loop may deliver: the partitions active when the fetch began
+    (a snapshot, not the live set) and every partition the fetch returned records
+    for, which Kafka's position has already passed."""
+    if active is None:
+        return None
+    return set(active) | set(records or ())
+
+
+def gap_range(delivered_up_to: int | None, offset_from: int, offset_to: int) -> tuple[int, int]:
+    """The offsets (inclusive) that may really have been skipped between the read
+    offset and the record at ``offset_to``: none already delivered, not the record."""
+    start = offset_from if delivered_up_to is None else max(offset_from, delivered_up_to + 1)
+    return start, offset_to - 1
+
+
+def new_offset(self: Any, tp: Any) -> int | None:
+    """``Consumer._new_offset`` with an exact head check and a cap at the lowest
+    offset still being processed: the offset to commit for ``tp``, or None."""
+    from faust.utils.functional import consecutive_numbers
+
+    acked: list[int] = self._acked[tp]
+    if not acked:
+        return None
+    max_offset = max(acked)
+    gaps = self._gap[tp]
+    if gaps:
+        # As Faust does: the gaps below the highest acked offset count as acked.
+        ranges = sorted(gaps.overlap(0, max_offset), key=lambda interval: interval.begin)
+        if ranges:
+            skipped = [o for interval in ranges for o in range(interval.begin, interval.end)]
+            acked.extend(skipped)
+            gaps.chop(0, max(skipped[-1], max_offset + 1))
+    # Sorted and without repeats (a gap may cover an acked offset), so that the
+    # first run is all that is contiguous.
+    acked[:] = sorted(set(acked))
+    committed = self._committed_offset[tp]
+    # The committed offset is the next one to process: the run starts there.
+    if committed is not None and acked[0] > committed:
+        return None
+    batch = next(consecutive_numbers(acked))
+    pending = pending_offsets(self._unacked_messages, tp)
+    if pending is not None:
+        batch = [o for o in batch if o < pending]
+        if not batch:
+            return None
+    acked[: len(batch)] = []
+    self._acked_index[tp].difference_update(batch)
+    return int(batch[-1]) + 1
+
+
+def pending_offsets(unacked: Iterable[Any], tp: Any) -> int | None:
+    """The lowest offset of ``tp`` a stream took and has not acked yet."""
+    offsets = [m.offset for m in list(unacked) if m.tp == tp and not m.acked]
+    return min(offsets) if offsets else None
