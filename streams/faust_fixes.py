@@ -126,8 +126,9 @@ def install() -> None:
                 self.resume_flow()
         remember_delivered(delivered(self), reads)
         reads.moved({tp: read_offset_after_seek(o) for tp, o in committed.items()})
+        # Faust stored a committed 0 as None, which skipped the head check.
         self._committed_offset.update(
-            {ensure_TP(tp): o if o else None for tp, o in committed.items() if o is not None}
+            {ensure_TP(tp): o for tp, o in committed.items() if o is not None and o >= 0}
         )
         log.debug("sought to the committed offsets %s", committed)
 

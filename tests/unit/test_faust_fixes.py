@@ -106,8 +106,10 @@ def test_a_seek_below_what_was_delivered_makes_no_gap_of_it(consumer: Any) -> No
     with 42: 37-41 are in the agents' hands, not skipped by Kafka."""
     consumer._read_offset[RAW] = 41
 
+    fresh = TP("raw", 1)
+
     async def seek_to_committed() -> dict[TP, int]:
-        return {RAW: 37}
+        return {RAW: 37, fresh: 0}
 
     consumer.seek_to_committed = seek_to_committed
 
@@ -115,6 +117,7 @@ def test_a_seek_below_what_was_delivered_makes_no_gap_of_it(consumer: Any) -> No
         await consumer.perform_seek()
         assert consumer._read_offset[RAW] == 36  # re-read from the committed offset
         assert consumer._committed_offset[RAW] == 37
+        assert (consumer._read_offset[fresh], consumer._committed_offset[fresh]) == (-1, 0)
         await consumer._add_gap(RAW, 37, 42)  # what the fetch loop does on 42
         assert not consumer._gap[RAW]
         await consumer._add_gap(RAW, 43, 47)  # a real jump later: 43-46, not 47 itself
