@@ -12,7 +12,7 @@ in these ways:
   A delivery begun before the seek then set the read offset back above what the
   seek re-reads, so those records were dropped as already read, while the
   messages delivered before the seek were cleared from the agents' queues when
-  the flow resumed (raw partition 1, offset 41 or 71, in two runs). A seek now
+  the flow resumed (raw 0@41 and raw 1@71, in two runs). A seek now
   stops the flow (Faust's own order when there are no tables), read offsets set
   by deliveries begun before a seek or revocation are ignored, and the read
   offset after a seek is the one before the committed offset, so that a
@@ -46,8 +46,6 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 _MARK = "_tinstream_fix"
-# Per consumer: partition -> highest offset its fetch loop delivered since assigned.
-_DELIVERED = "_tinstream_delivered"
 
 
 class ReadOffsets(defaultdict[Any, int | None]):
@@ -57,13 +55,15 @@ class ReadOffsets(defaultdict[Any, int | None]):
     The fetch loop reads a partition's offset before delivering a record and sets
     it after; both go through here, so a set whose read predates ``moved()`` is
     the late echo of a batch the seek replaced, and would make the fetch loop drop
-    the records the seek re-reads.
+    the records the seek re-reads. ``delivered`` keeps, per partition, the highest
+    offset set since it was assigned, which a seek does not lower.
     """
 
     def __init__(self) -> None:
         super().__init__(lambda: None)
         self.moves = 0
         self._read_at: dict[Any, int] = {}
+        self.delivered: dict[Any, int] = {}
 
     def __getitem__(self, tp: Any) -> int | None:
         self._read_at[tp] = self.moves
@@ -72,12 +72,19 @@ class ReadOffsets(defaultdict[Any, int | None]):
     def __setitem__(self, tp: Any, offset: int | None) -> None:
         if self._read_at.get(tp, self.moves) == self.moves:
             super().__setitem__(tp, offset)
+            if offset is not None:
+                self.delivered[tp] = max(self.delivered.get(tp, -1), offset)
 
     def moved(self, offsets: dict[Any, int | None] | None = None) -> None:
         """A seek or revocation: deliveries begun before it no longer set offsets."""
         self.moves += 1
         for tp, offset in (offsets or {}).items():
             super().__setitem__(tp, offset)
+
+    def forget(self, tps: Iterable[Any]) -> None:
+        """Partitions revoked: what was delivered of them no longer matters."""
+        for tp in tps:
+            self.delivered.pop(tp, None)
 
 
 def install() -> None:
@@ -101,7 +108,7 @@ def install() -> None:
         return records, fetched_partitions(active, records)
 
     async def _add_gap(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
-        start, end = gap_range(delivered(self).get(tp), offset_from, offset_to)
+        start, end = gap_range(self._read_offset.delivered.get(tp), offset_from, offset_to)
         committed = self._committed_offset[tp]
         if committed is not None:
             start = max(start, committed)  # nothing below it is owed
@@ -115,7 +122,6 @@ def install() -> None:
         # read and committed offsets), with the flow stopped meanwhile.
         reads: ReadOffsets = self._read_offset
         reads.moved()
-        remember_delivered(delivered(self), reads)
         stopped = self.flow_active
         if stopped:
             self.stop_flow()
@@ -124,7 +130,6 @@ def install() -> None:
         finally:
             if stopped:
                 self.resume_flow()
-        remember_delivered(delivered(self), reads)
         reads.moved({tp: read_offset_after_seek(o) for tp, o in committed.items()})
         # Faust stored a committed 0 as None, which skipped the head check.
         self._committed_offset.update(
@@ -134,9 +139,7 @@ def install() -> None:
 
     async def on_partitions_revoked(self: Any, revoked: Any) -> None:
         self._read_offset.moved()
-        seen = delivered(self)
-        for tp in revoked:
-            seen.pop(tp, None)
+        self._read_offset.forget(revoked)
         await originals["on_partitions_revoked"](self, revoked)
 
     for name, fix in (
@@ -150,21 +153,6 @@ def install() -> None:
         setattr(fix, _MARK, True)
         setattr(Consumer, name, fix)
     log.debug("faust's consumer commits only what its streams processed")
-
-
-def delivered(consumer: Any) -> dict[Any, int]:
-    """The consumer's highest delivered offset per partition (made on first use)."""
-    seen: dict[Any, int] | None = consumer.__dict__.get(_DELIVERED)
-    if seen is None:
-        seen = consumer.__dict__[_DELIVERED] = {}
-    return seen
-
-
-def remember_delivered(seen: dict[Any, int], read_offsets: dict[Any, int | None]) -> None:
-    """Raise each partition's delivered high-water mark to its read offset."""
-    for tp, offset in dict.items(read_offsets):
-        if offset is not None:
-            seen[tp] = max(seen.get(tp, -1), offset)
 
 
 def read_offset_after_seek(committed: int | None) -> int | None:
