@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,6 +203,11 @@ class Run:
                 return float(line.split()[1])
         return 0.0
 
+    def publish(self, articles: Iterable[dict[str, Any]]) -> None:
+        """``tinstream publish -``: these articles, as JSON Lines on stdin."""
+        result = self.cli("publish", "-", input=jsonl(articles))
+        assert result.returncode == 0, result.stdout + result.stderr
+
     def publish_samples(self) -> list[str]:
         result = self.cli("publish", str(SAMPLES), "--json")
         assert result.returncode == 0, result.stderr
@@ -311,6 +316,11 @@ def kafka_env(kafka: KafkaSettings) -> dict[str, str]:
     if kafka.ssl_cafile is not None:
         env["TINSTREAM_KAFKA_SSL_CAFILE"] = str(kafka.ssl_cafile)
     return env
+
+
+def jsonl(articles: Iterable[dict[str, Any]]) -> str:
+    """Articles as JSON Lines, what ``tinstream publish`` reads."""
+    return "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles)
 
 
 def sample_articles() -> list[dict[str, Any]]:

@@ -45,8 +45,7 @@ def test_migrate_moves_the_alias_with_no_failed_search_and_no_lost_write(
     reader.start()
     # Published while the migration runs: the worker's writes must wait, then land.
     late = [{"id": f"during-{i}", "title": f"Tin nóng số {i}", "content": STORY} for i in range(5)]
-    lines = "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in late)
-    assert run.cli("publish", "-", input=lines).returncode == 0
+    run.publish(late)
     migrated = run.cli("index", "migrate", "--json", "--index", run.alias)
     assert migrated.returncode == 0, migrated.stderr
     report = json.loads(migrated.stdout)

@@ -248,7 +248,7 @@ def test_a_long_article_is_indexed_whole(run: Run, es: Elasticsearch, tmp_path) 
 
 def test_a_late_older_copy_never_overwrites_a_newer_one(run: Run, es: Elasticsearch) -> None:
     run.start_worker()
-    _publish(run, {"id": "v", "title": "Bản mới", "content": STORY})
+    run.publish([{"id": "v", "title": "Bản mới", "content": STORY}])
     run.wait_indexed(es, ["v"])
     indexed = es.get(index=run.alias, id="v")
     assert indexed["_version"] > 10**15  # the publish time, in ms, times a million
@@ -279,21 +279,16 @@ def _story(extra: str = "") -> str:
     return STORY + extra
 
 
-def _publish(run: Run, *articles: dict[str, object]) -> None:
-    lines = "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles)
-    result = run.cli("publish", "-", input=lines)
-    assert result.returncode == 0, result.stderr
-
-
 def test_near_duplicates_point_at_the_original_across_restarts(run: Run, es: Elasticsearch) -> None:
     # Two enrichment processes: the process pool is what runs here.
     worker = run.start_worker(TINSTREAM_ENRICH_PROCESSES="2")
-    _publish(run, {"id": "orig", "title": "Mưa lớn gây ngập", "content": _story()})
+    run.publish([{"id": "orig", "title": "Mưa lớn gây ngập", "content": _story()}])
     run.wait_indexed(es, ["orig"])
-    _publish(
-        run,
-        {"id": "copy", "title": "Ngập sâu sau mưa", "content": _story(" Theo báo địa phương.")},
-        {"id": "other", "title": "Tin thể thao", "content": OTHER_STORY},
+    run.publish(
+        [
+            {"id": "copy", "title": "Ngập sâu sau mưa", "content": _story(" Theo báo địa phương.")},
+            {"id": "other", "title": "Tin thể thao", "content": OTHER_STORY},
+        ]
     )
     run.wait_indexed(es, ["copy", "other"])
     docs = {
@@ -310,7 +305,7 @@ def test_near_duplicates_point_at_the_original_across_restarts(run: Run, es: Ela
     worker.terminate()
     assert worker.wait(timeout=60) == 0
     run.start_worker()
-    _publish(run, {"id": "late", "title": "Mưa ngập phố", "content": _story(" Cập nhật.")})
+    run.publish([{"id": "late", "title": "Mưa ngập phố", "content": _story(" Cập nhật.")}])
     run.wait_indexed(es, ["late"])
     late = es.get(index=run.alias, id="late")["_source"]
     assert late["duplicate_of"] == "orig"
@@ -342,10 +337,11 @@ def test_health_readiness_search_and_metrics_over_http(run: Run, es: Elasticsear
     assert _get(port, "/health") == (200, {"status": "alive"})
 
     # The same search as the CLI, over HTTP.
-    _publish(
-        run,
-        {"id": "flood", "title": "Mưa lớn gây ngập ở Hà Nội", "content": STORY},
-        {"id": "match", "title": "Tin thể thao", "content": OTHER_STORY},
+    run.publish(
+        [
+            {"id": "flood", "title": "Mưa lớn gây ngập ở Hà Nội", "content": STORY},
+            {"id": "match", "title": "Tin thể thao", "content": OTHER_STORY},
+        ]
     )
     run.wait_indexed(es, ["flood", "match"])
     status, body = _get(port, "/search?q=ha+noi&size=5")

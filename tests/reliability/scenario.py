@@ -12,7 +12,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from tests.integration.conftest import Run, sample_articles
+from tests.integration.conftest import Run, jsonl, sample_articles
 from tests.reliability.conftest import Outcome
 
 
@@ -23,12 +23,6 @@ def sample_copies(copies: int, tag: str) -> list[dict[str, Any]]:
         for sample in sample_articles():
             out.append({**sample, "id": f"{tag}-{n}-{sample['id']}"})
     return out
-
-
-def publish(run: Run, articles: list[dict[str, Any]]) -> None:
-    lines = "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles)
-    result = run.cli("publish", "-", input=lines)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def indexed_ids(es: Elasticsearch, alias: str) -> list[str]:
@@ -80,7 +74,7 @@ def start_paced(run: Run, articles: list[dict[str, Any]], per_s: float) -> subpr
     """``tinstream publish --rate``: the stream keeps flowing while a scenario breaks
     something."""
     source = run.tmp / "articles.jsonl"
-    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles))
+    source.write_text(jsonl(articles))
     return run.start_cli("publish", str(source), "--rate", str(per_s), "--json")
 
 

@@ -28,7 +28,6 @@ from tests.reliability.scenario import (
     cpu_seconds,
     indexed_ids,
     measure,
-    publish,
     sample_copies,
     settle_paced,
     start_paced,
@@ -41,7 +40,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.reliability, pytest.mark.time
 def test_kill_9_mid_stream_then_restart(run: Run, es: Elasticsearch, report: list[Outcome]) -> None:
     articles = sample_copies(10, "kill")
     worker = run.start_worker()
-    publish(run, articles)
+    run.publish(articles)
     wait_count(run, es, 40, timeout_s=180)
     os.kill(worker.pid, signal.SIGKILL)  # no shutdown, no commit, mid-batch
     worker.wait(timeout=30)
@@ -133,11 +132,11 @@ def test_elasticsearch_down_for_30_s_mid_stream(
 ) -> None:
     first, during = sample_copies(5, "es-before"), sample_copies(3, "es-during")
     worker = run.start_worker()
-    publish(run, first)
+    run.publish(first)
     wait_count(run, es, 20, timeout_s=180)
     assert stack.elasticsearch.stop()
     try:
-        publish(run, during)
+        run.publish(during)
         cpu = cpu_seconds(worker.pid)
         # The outage itself: 30 s is the scenario, not a wait for something to happen.
         time.sleep(30)
@@ -170,8 +169,8 @@ def test_hostile_input_mixed_into_the_stream(
         {"id": "same", "title": "Bản đầu", "content": "Nội dung đầu tiên về Hà Nội."},
     ]  # fmt: skip
     run.start_worker()
-    publish(run, valid + extra_valid)
-    publish(run, [{"id": "same", "title": "Bản sửa", "content": "Nội dung đã sửa về Hà Nội."}])
+    run.publish(valid + extra_valid)
+    run.publish([{"id": "same", "title": "Bản sửa", "content": "Nội dung đã sửa về Hà Nội."}])
     nested = ('{"x":' * 5000 + "{}" + "}" * 5000).encode()
     invalid = [
         (b"bad-json", b"{not json"),
