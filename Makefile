@@ -12,6 +12,14 @@ TEST_ENV := TINSTREAM_STACK_DIR=.stack/test \
 	TINSTREAM_STACK_ES_PORT=29200 TINSTREAM_STACK_ES_TRANSPORT_PORT=29300 \
 	TINSTREAM_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:29092 TINSTREAM_ES_URL=http://127.0.0.1:29200
 
+# Every step of `make test` and `make chaos` runs under an overall deadline that
+# stops what hung, names it (the test that was running) and fails.
+DEADLINE := $(BIN)/python -m tests.deadline
+PROGRESS := TINSTREAM_TEST_PROGRESS=$(CURDIR)/.stack/test-progress
+STACK_UP_S ?= 900
+PYTEST_S ?= 1200
+STACK_DOWN_S ?= 180
+
 .PHONY: install demo test unit integration chaos lint stack-up stack-down clean
 
 $(STAMP): pyproject.toml
@@ -35,25 +43,31 @@ unit: install
 
 # Starts the test stack, runs lint and the whole suite, and always stops the stack.
 test: install
-	@status=0; \
+	@status=0; mkdir -p .stack; \
 	$(MAKE) --no-print-directory lint || status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		$(TEST_ENV) $(BIN)/tinstream stack up || status=$$?; \
+		$(TEST_ENV) $(DEADLINE) --seconds $(STACK_UP_S) --name "tinstream stack up" -- \
+			$(BIN)/tinstream stack up || status=$$?; \
 	fi; \
 	if [ $$status -eq 0 ]; then \
-		$(TEST_ENV) $(BIN)/pytest tests || status=$$?; \
+		$(TEST_ENV) $(PROGRESS) $(DEADLINE) --seconds $(PYTEST_S) --name pytest -- \
+			$(BIN)/pytest tests || status=$$?; \
 	fi; \
-	$(TEST_ENV) $(BIN)/tinstream stack down; \
+	$(TEST_ENV) $(DEADLINE) --seconds $(STACK_DOWN_S) --name "tinstream stack down" -- \
+		$(BIN)/tinstream stack down; \
 	exit $$status
 
 # The reliability scenarios alone (also part of `make test`), on the test stack.
 chaos: install
-	@status=0; \
-	$(TEST_ENV) $(BIN)/tinstream stack up || status=$$?; \
+	@status=0; mkdir -p .stack; \
+	$(TEST_ENV) $(DEADLINE) --seconds $(STACK_UP_S) --name "tinstream stack up" -- \
+		$(BIN)/tinstream stack up || status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		$(TEST_ENV) $(BIN)/pytest tests/reliability || status=$$?; \
+		$(TEST_ENV) $(PROGRESS) $(DEADLINE) --seconds $(PYTEST_S) --name pytest -- \
+			$(BIN)/pytest tests/reliability || status=$$?; \
 	fi; \
-	$(TEST_ENV) $(BIN)/tinstream stack down; \
+	$(TEST_ENV) $(DEADLINE) --seconds $(STACK_DOWN_S) --name "tinstream stack down" -- \
+		$(BIN)/tinstream stack down; \
 	exit $$status
 
 stack-up: install

@@ -47,3 +47,22 @@ class KafkaRefused(StreamsError):
     the configured CA does not sign. Retrying with the same settings cannot help."""
 
     retriable = False
+
+
+class PoolStartError(StreamsError):
+    """The enrichment processes could not load (models missing, no memory) in time."""
+
+    retriable = False
+
+
+class ProcessDied(EnrichmentError):
+    """An article killed two enrichment processes in a row: it is dead-lettered, the
+    stream goes on."""
+
+    retriable = False
+
+
+class TaskFailed(StreamsError):
+    """The function run in a pool process raised; its type and message are the reason."""
+
+    retriable = False

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from config import EnrichmentSettings
 from streams.enrichment.enricher import Enricher
-from streams.errors import EnrichmentError, InvalidArticle, StreamsError
+from streams.enrichment.pool import ProcessPool
+from streams.errors import EnrichmentError, InvalidArticle, StreamsError, TaskFailed
 from streams.records import EnrichedArticle, RawArticle
 
 log = logging.getLogger(__name__)
@@ -58,11 +57,6 @@ def _start_process(settings: EnrichmentSettings) -> None:
 Outcome = tuple[str, EnrichedArticle | None, str, bool]
 
 
-def _ready() -> bool:
-    """Runs once the process's initializer loaded the models."""
-    return _PROCESS_ENRICHER is not None
-
-
 def _enrich_in_process(raw: RawArticle) -> Outcome:
     # Errors travel back as data: an exception with extra constructor arguments
     # does not survive pickling, and the agent needs the reason and retriability.
@@ -81,13 +75,13 @@ Task = Callable[[RawArticle], Outcome]
 
 
 class ProcessRunner:
-    """A pool of ``processes`` processes, each loading the models once at start.
+    """A supervised pool of ``processes`` processes, each loading the models once.
 
-    A process that dies (killed, out of memory, a crash in native code) breaks the
-    whole pool and fails every article in flight. The runner then starts a new pool
-    and tries each of those articles once more; an article that breaks the pool
-    twice is reported as an enrichment error, to be dead-lettered, and the stream
-    goes on.
+    A process that dies (killed, out of memory, a crash in native code) fails only
+    the article it was enriching: that article is tried once more on the process
+    that replaces it, and an article that kills two is reported as an enrichment
+    error, to be dead-lettered, and the stream goes on (see
+    :class:`streams.enrichment.pool.ProcessPool`).
 
     Args:
         settings: what each process builds its enricher from.
@@ -104,48 +98,23 @@ class ProcessRunner:
         task: Task = _enrich_in_process,
         initializer: Callable[[EnrichmentSettings], None] = _start_process,
     ) -> None:
-        self._settings = settings
-        self._processes = processes
-        self._task = task
-        self._initializer = initializer
-        self.restarts = 0
-        self._executor = self._new_pool()
+        self._pool: ProcessPool[RawArticle, Outcome] = ProcessPool(
+            processes, task, initializer=initializer, initargs=(settings,)
+        )
         log.info("enriching in %d processes", processes)
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # "spawn": a fork of a process running an event loop and client threads is unsafe.
-        return ProcessPoolExecutor(
-            self._processes,
-            multiprocessing.get_context("spawn"),
-            initializer=self._initializer,
-            initargs=(self._settings,),
-        )
+    @property
+    def restarts(self) -> int:
+        return self._pool.restarts
 
-    def _replace(self, broken: Executor) -> None:
-        # Articles in flight fail together; the first to notice replaces the pool.
-        if self._executor is broken:
-            self.restarts += 1
-            log.warning(
-                "an enrichment process died; starting a new pool (restart %d)", self.restarts
-            )
-            broken.shutdown(wait=False, cancel_futures=True)
-            self._executor = self._new_pool()
+    def pids(self) -> list[int]:
+        return self._pool.pids()
 
     async def enrich(self, raw: RawArticle) -> EnrichedArticle:
-        loop = asyncio.get_running_loop()
-        for attempt in (1, 2):
-            executor = self._executor
-            try:
-                status, article, reason, retriable = await loop.run_in_executor(
-                    executor, self._task, raw
-                )
-                break
-            except BrokenProcessPool:
-                self._replace(executor)
-                if attempt == 2:
-                    raise EnrichmentError(
-                        "an enrichment process died twice on this article"
-                    ) from None
+        try:
+            status, article, reason, retriable = await self._pool.run(raw)
+        except TaskFailed as exc:
+            raise EnrichmentError(exc.reason) from None
         if status == "invalid":
             raise InvalidArticle(reason, stage="validate")
         if status == "error" or article is None:
@@ -155,9 +124,7 @@ class ProcessRunner:
     def warm_up(self, timeout_s: float = 300.0) -> None:
         """Start every process and load its models now, so that the first
         articles do not wait for them (nor count them in a benchmark)."""
-        futures = [self._executor.submit(_ready) for _ in range(self._processes)]
-        for future in futures:
-            future.result(timeout=timeout_s)
+        self._pool.warm_up(timeout_s)
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._pool.close()
