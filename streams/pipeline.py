@@ -21,8 +21,6 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 import faust
@@ -31,7 +29,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry
 
 from config import Settings
-from indexers.bulk import BulkItem, BulkWriter
+from indexers.bulk import BulkWriter
 from indexers.document import DocumentBuilder
 from indexers.search import AsyncArticleSearch
 from streams import faust_fixes
@@ -44,33 +42,11 @@ from streams.lag.collector import LagMonitor
 from streams.lag.history import LagHistory
 from streams.lag.prometheus import LagMetrics
 from streams.metrics import PipelineMetrics
-from streams.records import (
-    VERSION_HEADER,
-    EnrichedArticle,
-    RawArticle,
-    Stage,
-    article_version,
-)
+from streams.records import VERSION_HEADER, RawArticle, Stage, article_version
+from streams.stages.index import IndexStage
 from streams.web import add_views
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class _Pending:
-    event: Any
-    item: BulkItem
-
-
-def _header_version(headers: Any) -> int | None:
-    pairs = headers.items() if isinstance(headers, dict) else headers or ()
-    for name, value in pairs:
-        if name == VERSION_HEADER and value:
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
 
 
 class Pipeline:
@@ -109,12 +85,6 @@ class Pipeline:
         self._lag_history = LagHistory()
         self._enrichment = enrichment
         self._es = es
-        self._batch: list[_Pending] = []
-        self._batch_bytes = 0
-        self._batch_started = 0.0
-        self._flush_lock = asyncio.Lock()
-        # Bulk writes in flight, oldest first (at most indexer.max_inflight_batches).
-        self._writing: deque[asyncio.Future[None]] = deque()
         self._index_stream: Any = None
         self._last_stats = ""
         self.app = self._build_app()
@@ -124,6 +94,14 @@ class Pipeline:
             settings.indexer,
             on_unavailable=self._pause_indexing,
             on_available=self._resume_indexing,
+        )
+        self.index = IndexStage(
+            self.writer,
+            documents,
+            settings.indexer,
+            self.metrics,
+            self._dead_letter,
+            input_drained=self._input_drained,
         )
 
     def _build_app(self) -> faust.App:
@@ -349,108 +327,14 @@ class Pipeline:
         stream = self._index_stream
         return stream is not None and stream.channel.empty()
 
-    def _idle(self) -> bool:
-        """Room for one more bulk write in flight."""
-        return len(self._writing) < self.settings.indexer.max_inflight_batches
-
     async def _index_agent(self, stream: Any) -> None:
-        # Batches grow while writes are in flight and go out as soon as there is
-        # room for another write and the input is drained, so a trickle is indexed
-        # at once and a flood in full batches; linger_s bounds the wait either way.
         self._index_stream = stream
-        # Manual acks: an event is acked only when its document is in Elasticsearch.
+        # Manual acks: the stage acks an event when its document's outcome is final.
         async for event in stream.noack().events():
-            item = await self._to_item(event)
-            if item is None:
-                continue
-            if not self._batch:
-                self._batch_started = time.monotonic()
-            self._batch.append(_Pending(event, item))
-            self._batch_bytes += item.size_bytes()
-            if (
-                len(self._batch) >= self.settings.indexer.batch_max_docs
-                or self._batch_bytes >= self.settings.indexer.batch_max_bytes
-                or (self._idle() and self._input_drained())
-            ):
-                await self.flush()
-
-    async def _to_item(self, event: Any) -> BulkItem | None:
-        message = event.message
-        if message.value is None:
-            if message.key is None:
-                await self._dead_letter(message, stage="decode", reason="tombstone without a key")
-                event.ack()
-                return None
-            return BulkItem(
-                doc_id=message.key.decode("utf-8", "replace"),
-                document=None,
-                version=_header_version(message.headers),
-            )
-        try:
-            article, fields = EnrichedArticle.decode(message.value)
-        except InvalidArticle as exc:
-            await self._dead_letter(message, stage="decode", exc=exc)
-            event.ack()
-            return None
-        document = self._documents.document(fields)
-        return BulkItem(article.id, document, version=article.version)
+            await self.index.handle(event)
 
     async def _flush_if_lingering(self) -> None:
-        lingering = time.monotonic() - self._batch_started >= self.settings.indexer.linger_s
-        # A finished write is collected too, so that its failure surfaces here.
-        finished = bool(self._writing) and self._writing[0].done()
-        if (self._batch and (lingering or self._input_drained())) or finished:
-            await self.flush()
-
-    async def flush(self, *, wait: bool = False) -> None:
-        """Hand the pending batch to Elasticsearch; ``wait``: until it is written.
-
-        Batches are written while the next ones are gathered, so decoding and
-        Elasticsearch's indexing overlap, with at most
-        ``indexer.max_inflight_batches`` in flight, so memory and the work a
-        crash loses stay bounded. Two copies of one article in two batches in
-        flight are ordered by their external versions. Each event is acked once
-        its document's outcome is final.
-        """
-        async with self._flush_lock:
-            batch, self._batch, self._batch_bytes = self._batch, [], 0
-            # Collect finished writes; wait for the oldest while there is no room.
-            # Awaiting raises what the write raised, as an awaited write would.
-            while self._writing and (
-                self._writing[0].done()
-                or len(self._writing) >= self.settings.indexer.max_inflight_batches
-            ):
-                await self._writing.popleft()
-            if batch:
-                self._writing.append(asyncio.ensure_future(self._write(batch)))
-            while wait and self._writing:
-                await self._writing.popleft()
-
-    async def _write(self, batch: list[_Pending]) -> None:
-        self.metrics.bulk_documents.observe(len(batch))
-        retries = self.writer.retries
-        with self.metrics.bulk_seconds.time():
-            results = await self.writer.write([p.item for p in batch])
-        self.metrics.bulk_retries.inc(self.writer.retries - retries)
-        for pending, result in zip(batch, results, strict=True):
-            if result.superseded:
-                self.metrics.superseded.inc()
-            elif result.ok:
-                if pending.item.document is None:
-                    self.metrics.deleted.inc()
-                else:
-                    self.metrics.indexed.inc()
-            else:
-                await self._dead_letter(
-                    pending.event.message,
-                    stage="index",
-                    reason=f"Elasticsearch refused the document ({result.status} "
-                    f"{result.error_type}): {result.reason}",
-                    article_id=pending.item.doc_id,
-                    details={"status": result.status, "error_type": result.error_type},
-                )
-            pending.event.ack()
-        log.debug("flushed %d documents", len(batch))
+        await self.index.flush_if_lingering()
 
     def _indexing_partitions(self) -> set[Any]:
         topic = self.settings.topics.enriched
@@ -469,10 +353,6 @@ class Pipeline:
         self.app.consumer.resume_partitions(partitions)
 
     async def close(self) -> None:
-        while self._writing:
-            try:
-                await self._writing.popleft()
-            except Exception:
-                log.exception("the last bulk write failed while shutting down")
+        await self.index.close()
         self._enrichment.close()
         await self._es.close()
