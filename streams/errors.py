@@ -66,3 +66,9 @@ class TaskFailed(StreamsError):
     """The function run in a pool process raised; its type and message are the reason."""
 
     retriable = False
+
+
+class LibraryVersionError(StreamsError):
+    """A library fix meets a version of its library it was not written for."""
+
+    retriable = False

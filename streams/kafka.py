@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any, Literal
 
 from config import KafkaSettings, TopicSettings
+from streams import fixes
 from streams.errors import KafkaRefused, TopicSetupError
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,10 @@ def connect_admin(settings: KafkaSettings, *, timeout_s: float) -> Any:
 
 
 def kafka_python_config(settings: KafkaSettings) -> dict[str, Any]:
-    """Connection and security options for any kafka-python client."""
+    """Connection and security options for any kafka-python client (with the
+    library fixes installed first: every client tinstream makes comes through here
+    or through :func:`faust_broker_options`)."""
+    fixes.install()
     config: dict[str, Any] = {
         "bootstrap_servers": settings.servers(),
         "client_id": settings.client_id,
@@ -168,7 +172,9 @@ def make_producer(settings: KafkaSettings, **overrides: Any) -> Any:
 
 
 def faust_broker_options(settings: KafkaSettings) -> dict[str, Any]:
-    """``broker`` and ``broker_credentials`` for a Faust app."""
+    """``broker`` and ``broker_credentials`` for a Faust app (with the library fixes
+    installed first; the app's consumer is ``streams.fixes.faust_consumer``'s)."""
+    fixes.install()
     options: dict[str, Any] = {
         "broker": ",".join(f"kafka://{s}" for s in settings.servers()),
     }

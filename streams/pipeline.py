@@ -32,11 +32,11 @@ from config import Settings
 from indexers.bulk import BulkWriter
 from indexers.document import DocumentBuilder
 from indexers.search import AsyncArticleSearch
-from streams import faust_fixes
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
 from streams.enrichment.runner import EnrichmentRunner
 from streams.errors import InvalidArticle, StreamsError
+from streams.fixes.faust_consumer import Transport as FixedTransport
 from streams.kafka import MAX_MESSAGE_BYTES, faust_broker_options
 from streams.lag.collector import LagMonitor
 from streams.lag.history import LagHistory
@@ -105,9 +105,6 @@ class Pipeline:
         )
 
     def _build_app(self) -> faust.App:
-        # Faust's offset bookkeeping, fixed before any consumer exists: without
-        # it a rebalance or a pause could commit articles never processed.
-        faust_fixes.install()
         s = self.settings
         app = faust.App(
             s.worker.app_id,
@@ -130,6 +127,10 @@ class Pipeline:
             consumer_max_fetch_size=MAX_MESSAGE_BYTES,
             stream_buffer_maxsize=max(4096, 2 * s.indexer.batch_max_docs),
         )
+        # Faust's consumer with tinstream's offset fixes, made by this transport
+        # (set before anything creates the app's consumer): without them a
+        # rebalance or a pause could commit articles never processed.
+        app.transport = FixedTransport(app.conf.broker_consumer, app)
         topic_options: dict[str, Any] = {
             "key_serializer": "raw",
             "value_serializer": "raw",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from streams import PIPELINE_VERSION, client_fixes
+from streams import PIPELINE_VERSION
 from streams.cli.demo_cmd import demo
 from streams.cli.enrich_cmd import enrich
 from streams.cli.evaluate_cmd import evaluate
@@ -33,7 +33,6 @@ from streams.cli.worker_cmd import worker
 def cli(log_level: str) -> None:
     """tinstream: Vietnamese news from Kafka, enriched, searchable in Elasticsearch."""
     setup_logging(log_level)
-    client_fixes.install()
 
 
 cli.add_command(stack)

@@ -27,19 +27,11 @@ from elasticsearch import Elasticsearch
 from config import KafkaSettings, Settings, TopicSettings
 from deploy.local import Stack, StackError
 from indexers.client import make_client
-from streams import client_fixes
 from streams.kafka import ensure_topics, kafka_python_config, make_producer
 from streams.records import DeadLetter
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "deploy" / "samples" / "articles.jsonl"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def kafka_client_fixes() -> None:
-    """What the tinstream command installs first, for this process's own clients
-    (a test's admin or producer that meets a stopped broker)."""
-    client_fixes.install()
 
 
 @pytest.fixture(scope="session")

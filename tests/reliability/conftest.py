@@ -11,7 +11,6 @@ import pytest
 
 from tests.integration.conftest import (  # noqa: F401 - fixtures
     es,
-    kafka_client_fixes,
     make_run,
     run,
     settings,

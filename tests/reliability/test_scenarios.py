@@ -80,7 +80,7 @@ def test_kafka_broker_restart_mid_stream(
         report=report,
     )
     assert worker.poll() is None, "the worker died with the broker"
-    # Retrying with a backoff, not spinning (see streams.client_fixes).
+    # Retrying with a backoff, not spinning (see streams.fixes.kafka_clients).
     outage = back - down
     assert busy < 0.5 * outage, f"the worker used {busy:.1f}s of CPU in {outage:.1f}s"
 

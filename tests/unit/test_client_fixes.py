@@ -11,7 +11,7 @@ from aiokafka.client import AIOKafkaClient
 from kafka.errors import KafkaConnectionError
 from kafka.net.inet import KafkaNetSocket
 
-from streams import client_fixes
+from streams.fixes import kafka_clients as client_fixes
 
 
 @pytest.mark.timeout(10)

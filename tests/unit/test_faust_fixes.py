@@ -1,5 +1,5 @@
-"""Faust's offset bookkeeping with the fixes installed: Faust's own consumer
-methods, on the state its fetch loop and streams leave behind."""
+"""Faust's offset bookkeeping in tinstream's consumer (Faust's own, subclassed by
+streams.fixes.faust_consumer), on the state its fetch loop and streams leave behind."""
 
 from __future__ import annotations
 
@@ -10,23 +10,23 @@ from typing import Any
 from weakref import WeakSet
 
 import pytest
-from faust.transport.drivers.aiokafka import Consumer
 from faust.types import TP
 from intervaltree import IntervalTree
 
-from streams import faust_fixes
+from streams.fixes import faust_consumer as faust_fixes
 
 RAW = TP("raw", 0)
 
 
-class _Consumer(Consumer):  # the worker's consumer class
+class _Consumer(faust_fixes.Consumer):  # the worker's consumer class
     """Faust's consumer, bookkeeping only: no app, loop or connection behind it."""
 
     def __init__(self) -> None:  # the state Consumer.__init__ sets up for it
         self._gap = defaultdict(IntervalTree)
         self._acked = defaultdict(list)
         self._acked_index = defaultdict(set)
-        self._read_offset = faust_fixes.ReadOffsets()
+        self._reads = faust_fixes.ReadOffsets()
+        self._read_offset = self._reads
         self._committed_offset = defaultdict(lambda: None)
         self._unacked_messages = WeakSet()
         self.flow_active = False
@@ -34,8 +34,6 @@ class _Consumer(Consumer):  # the worker's consumer class
 
 @pytest.fixture
 def consumer() -> Any:
-    faust_fixes.install()
-    faust_fixes.install()  # idempotent: the originals are wrapped once
     return _Consumer()
 
 

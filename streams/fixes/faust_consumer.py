@@ -33,7 +33,10 @@ in these ways:
   606). The run must now start at the committed offset, and a commit never passes
   the lowest offset a stream took and has not acked.
 
-``install()`` applies them, once; the pipeline calls it before building its app.
+They live in a subclass of Faust's consumer, made by a subclass of its aiokafka
+transport: Faust's own extension point, so nothing of Faust is patched. They were
+written against faust-streaming 0.15.3's private methods; importing this module
+with another version fails, so that an upgrade re-checks them.
 """
 
 from __future__ import annotations
@@ -43,9 +46,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-log = logging.getLogger(__name__)
+from streams.fixes.versions import require
 
-_MARK = "_tinstream_fix"
+require("faust-streaming", "0.15.3", __name__)
+
+from faust.transport.consumer import ensure_TP  # noqa: E402 - after the version check
+from faust.transport.drivers import aiokafka as _faust_aiokafka  # noqa: E402
+
+log = logging.getLogger(__name__)
 
 
 class ReadOffsets(defaultdict[Any, int | None]):
@@ -87,28 +95,21 @@ class ReadOffsets(defaultdict[Any, int | None]):
             self.delivered.pop(tp, None)
 
 
-def install() -> None:
-    """Apply the fixes (idempotent)."""
-    from faust.transport.consumer import Consumer, ensure_TP
+class Consumer(_faust_aiokafka.Consumer):
+    """Faust's aiokafka consumer with the four fixes above (see the module docstring)."""
 
-    if getattr(Consumer._new_offset, _MARK, False):
-        return
-    originals = {
-        "init": Consumer.__init__,
-        "wait_next_records": Consumer._wait_next_records,
-        "on_partitions_revoked": Consumer.on_partitions_revoked,
-    }
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Faust's own attribute (its fetch loop reads and sets it), and ours typed.
+        self._reads = ReadOffsets()
+        self._read_offset = self._reads
 
-    def init(self: Any, *args: Any, **kwargs: Any) -> None:
-        originals["init"](self, *args, **kwargs)
-        self._read_offset = ReadOffsets()
-
-    async def _wait_next_records(self: Any, timeout: float) -> Any:
-        records, active = await originals["wait_next_records"](self, timeout)
+    async def _wait_next_records(self, timeout: float) -> Any:
+        records, active = await super()._wait_next_records(timeout)
         return records, fetched_partitions(active, records)
 
-    async def _add_gap(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
-        start, end = gap_range(self._read_offset.delivered.get(tp), offset_from, offset_to)
+    async def _add_gap(self, tp: Any, offset_from: int, offset_to: int) -> None:
+        start, end = gap_range(self._reads.delivered.get(tp), offset_from, offset_to)
         committed = self._committed_offset[tp]
         if committed is not None:
             start = max(start, committed)  # nothing below it is owed
@@ -117,10 +118,10 @@ def install() -> None:
             gaps.addi(start, end + 1)
             gaps.merge_overlaps()
 
-    async def perform_seek(self: Any) -> None:
+    async def perform_seek(self) -> None:
         # Faust's steps (seek every partition to its committed offset, and set the
         # read and committed offsets), with the flow stopped meanwhile.
-        reads: ReadOffsets = self._read_offset
+        reads = self._reads
         reads.moved()
         stopped = self.flow_active
         if stopped:
@@ -137,22 +138,20 @@ def install() -> None:
         )
         log.debug("sought to the committed offsets %s", committed)
 
-    async def on_partitions_revoked(self: Any, revoked: Any) -> None:
-        self._read_offset.moved()
-        self._read_offset.forget(revoked)
-        await originals["on_partitions_revoked"](self, revoked)
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        self._reads.moved()
+        self._reads.forget(revoked)
+        await super().on_partitions_revoked(revoked)
 
-    for name, fix in (
-        ("__init__", init),
-        ("_wait_next_records", _wait_next_records),
-        ("_add_gap", _add_gap),
-        ("perform_seek", perform_seek),
-        ("on_partitions_revoked", on_partitions_revoked),
-        ("_new_offset", new_offset),
-    ):
-        setattr(fix, _MARK, True)
-        setattr(Consumer, name, fix)
-    log.debug("faust's consumer commits only what its streams processed")
+    def _new_offset(self, tp: Any) -> int | None:
+        return new_offset(self, tp)
+
+
+class Transport(_faust_aiokafka.Transport):
+    """Faust's aiokafka transport, making :class:`Consumer` (Faust's extension point:
+    the transport's ``Consumer`` class). Set on the app by ``streams.pipeline``."""
+
+    Consumer = Consumer
 
 
 def read_offset_after_seek(committed: int | None) -> int | None:

@@ -19,7 +19,11 @@
   disconnected", never the refusal. The bytes are now handed to the protocol, and
   the waiter of the response runs, before the connection is aborted.
 
-``install()`` applies all three, once; the ``tinstream`` command calls it first.
+``install()`` applies all three, once (neither library has an extension point for
+these: they sit in private methods of their network layers). Each checks the
+version it was written for first and refuses another. ``streams.kafka`` installs
+them before it configures any Kafka client, which every client tinstream makes goes
+through.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ import logging
 import time
 from typing import Any
 
+from streams.fixes.versions import require
+
 log = logging.getLogger(__name__)
 
 _MARK = "_tinstream_fix"
@@ -36,6 +42,8 @@ _MARK = "_tinstream_fix"
 
 def install() -> None:
     """Apply the three fixes (idempotent)."""
+    require("aiokafka", "0.14.0", "backoff_failed_metadata_updates")
+    require("kafka-python", "3.0.12", "close_failed_sockets, deliver_data_before_disconnect")
     backoff_failed_metadata_updates()
     close_failed_sockets()
     deliver_data_before_disconnect()
