@@ -167,8 +167,6 @@ class StackSettings(BaseSettings):
 
     dir: Path = Path(".stack")
     cache_dir: Path = Field(default_factory=_default_cache_dir)
-    kafka_version: str = "4.4.0"
-    elasticsearch_version: str = "8.19.21"
     # Node n (from 1) of the Kafka cluster listens on kafka_port + 2(n-1) and
     # kafka_controller_port + 2(n-1). Every node is broker and KRaft controller.
     kafka_port: int = 19092

@@ -40,13 +40,15 @@ def pinned_versions(pom: Path = POM) -> Versions:
 
 
 def _mvn(args: list[str], component: str, log_file: Path) -> None:
+    # Maven's own build output (plugin markers) beside the log, in the cache.
+    build = log_file.parent / "maven-build"
     mvn = shutil.which("mvn")
     if mvn is None:
         raise StackError(component, "Maven (mvn) is not on PATH; it fetches the stack's jars")
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with log_file.open("wb") as out:
         result = subprocess.run(
-            [mvn, "-B", "-q", "-f", str(POM), *args],
+            [mvn, "-B", "-q", "-f", str(POM), f"-Dtinstream.build.directory={build}", *args],
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
