@@ -126,3 +126,38 @@ def template_body(settings: ElasticsearchSettings) -> dict[str, Any]:
         "template": {"settings": index_settings(settings), "mappings": mappings()},
         "_meta": {"managed_by": "tinstream", "index_version": INDEX_VERSION},
     }
+
+
+
+# Elasticsearch field type -> JSON Schema, for the API's description of a hit.
+_JSON_TYPES: dict[str, dict[str, Any]] = {
+    "text": {"type": ["string", "null"]},
+    "keyword": {"type": ["string", "null"]},
+    "date": {"type": ["string", "null"], "format": "date-time"},
+    "integer": {"type": ["integer", "null"]},
+    "float": {"type": ["number", "null"]},
+    "boolean": {"type": ["boolean", "null"]},
+}
+# Keyword fields that hold lists (a facet's values): arrays in a hit.
+LIST_FIELDS = frozenset({"persons", "locations", "organizations", "keywords", "tags"})
+
+
+def article_properties() -> dict[str, Any]:
+    """The mapping's fields, name -> Elasticsearch spec (the single source of the schema)."""
+    properties: dict[str, Any] = ArticleDocument._doc_type.mapping.to_dict()["properties"]
+    return properties
+
+
+def field_json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of an article field as a hit returns it, derived from the mapping."""
+    if name in LIST_FIELDS:
+        return {"type": "array", "items": {"type": "string"}}
+    return _json_schema(article_properties()[name])
+
+
+def _json_schema(spec: dict[str, Any]) -> dict[str, Any]:
+    kind = spec.get("type", "object")
+    if kind in _JSON_TYPES:
+        return dict(_JSON_TYPES[kind])
+    properties = {name: _json_schema(sub) for name, sub in spec.get("properties", {}).items()}
+    return {"type": ["object", "null"], "properties": properties}

@@ -20,7 +20,9 @@ from indexers.highlight import POST_TAG, PRE_TAG, restore
 from indexers.mapping import DATE_FACET, FACETS, FOLDED_SEARCH_FIELDS, SEARCH_FIELDS, WORD_FIELDS
 from indexers.segmenter import WordSegmenter
 
-_HIT_FIELDS = (
+# The article fields each hit carries (each one a field of the mapping; checked by
+# tests/unit/test_schema.py, and described in the OpenAPI from the mapping).
+HIT_FIELDS = (
     "title",
     "url",
     "source",
@@ -252,7 +254,7 @@ def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -
         "size": request.size,
         "aggs": aggs,
         "track_total_hits": True,
-        "_source": {"includes": list(_HIT_FIELDS)},
+        "_source": {"includes": list(HIT_FIELDS)},
     }
     if request.highlight and request.text.strip():
         fields: dict[str, Any] = {}
@@ -269,7 +271,7 @@ def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -
             "require_field_match": True,
         }
         # The originals, to put diacritics back into folded highlights.
-        body["_source"]["includes"] = [*_HIT_FIELDS, "content"]
+        body["_source"]["includes"] = [*HIT_FIELDS, "content"]
     return body
 
 
@@ -350,7 +352,7 @@ def related_body(article_id: str, source: dict[str, Any], size: int) -> dict[str
         "query": {"bool": {"should": should, "minimum_should_match": 1, "must_not": must_not}},
         "size": size,
         "track_total_hits": True,
-        "_source": {"includes": list(_HIT_FIELDS)},
+        "_source": {"includes": list(HIT_FIELDS)},
     }
 
 

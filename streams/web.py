@@ -14,7 +14,9 @@ from typing import Any
 import faust
 
 from indexers.errors import ArticleNotFound, SearchError
+from indexers.mapping import field_json_schema
 from indexers.search import (
+    HIT_FIELDS,
     INTERVALS,
     MAX_RESULT_WINDOW,
     AsyncArticleSearch,
@@ -286,8 +288,9 @@ def openapi() -> dict[str, Any]:
                                 "properties": {
                                     "id": {"type": "string"},
                                     "score": {"type": ["number", "null"]},
+                                    # Every field a hit carries, typed from the mapping.
+                                    **{f: field_json_schema(f) for f in HIT_FIELDS},
                                     "title": {"type": "string"},
-                                    "url": {"type": ["string", "null"]},
                                     "highlight": {
                                         "type": "object",
                                         "additionalProperties": {
