@@ -18,6 +18,7 @@ from pathlib import Path
 
 from streams.enrichment.analysis import Analyzer
 from streams.enrichment.entities import mentions_from_tokens
+from streams.enrichment.repair import SpanRepair
 from streams.records import ENTITY_TYPES
 
 Span = tuple[int, int, str]
@@ -170,14 +171,19 @@ class Scores:
         }
 
 
-def predicted_entities(analyzer: Analyzer, text: str) -> frozenset[Span]:
+def predicted_entities(
+    analyzer: Analyzer, text: str, repair: SpanRepair | None = None
+) -> frozenset[Span]:
+    """Spans as the enricher makes them: the tagger's, repaired with the lexicon."""
     tokens = analyzer.analyze(text)
     return frozenset(
-        (m.start, m.end, m.type) for m in mentions_from_tokens("content", text, tokens)
+        (m.start, m.end, m.type) for m in mentions_from_tokens("content", text, tokens, repair)
     )
 
 
-def predicted_by_sentence(analyzer: Analyzer, document: list[GoldSentence]) -> list[set[Span]]:
+def predicted_by_sentence(
+    analyzer: Analyzer, document: list[GoldSentence], repair: SpanRepair | None = None
+) -> list[set[Span]]:
     """The analyzer's entities in a document, as offsets into each of its sentences."""
     text = "\n".join(s.text for s in document)
     starts: list[int] = []
@@ -186,7 +192,7 @@ def predicted_by_sentence(analyzer: Analyzer, document: list[GoldSentence]) -> l
         starts.append(offset)
         offset += len(sentence.text) + 1
     out: list[set[Span]] = [set() for _ in document]
-    for start, end, etype in predicted_entities(analyzer, text):
+    for start, end, etype in predicted_entities(analyzer, text, repair):
         i = bisect_right(starts, start) - 1
         out[i].add((start - starts[i], end - starts[i], etype))
     return out
@@ -196,11 +202,12 @@ def evaluate(
     analyzer: Analyzer,
     documents: Iterable[list[GoldSentence]],
     on_sentence: Callable[[], None] = lambda: None,
+    repair: SpanRepair | None = None,
 ) -> Scores:
     scores = Scores()
     for document in documents:
         for sentence, predicted in zip(
-            document, predicted_by_sentence(analyzer, document), strict=True
+            document, predicted_by_sentence(analyzer, document, repair), strict=True
         ):
             for etype in ENTITY_TYPES:
                 gold = {s for s in sentence.entities if s[2] == etype}
