@@ -11,7 +11,7 @@ from typing import Literal
 from streams.enrichment.analysis import Token
 from streams.enrichment.ner.gazetteer import GAZETTEERS
 from streams.enrichment.ner.lexicon import Form, Lexicon, packaged_lexicon
-from streams.enrichment.repair import SpanRepair, is_facet, without_house_number
+from streams.enrichment.repair import SpanRepair, facet_form, is_facet, without_house_number
 from streams.records import ENTITY_TYPES, Entity, EntityType, Mention
 
 Field = Literal["title", "content"]
@@ -261,11 +261,12 @@ def merge_entities(
         name = name_of(m.text, m.type, lexicon)
         if m.type == "LOC":
             name = without_house_number(name)
-        if not is_facet(name, m.type):
+        name, etype = facet_form(name, m.type, lexicon)
+        if not is_facet(name, etype):
             continue
         cluster = by_name.setdefault(_key(name), _Cluster(first=i))
         cluster.forms[name] += 1
-        cluster.types[m.type] += 1
+        cluster.types[etype] += 1
     sport = _is_sport(text)
     clusters: dict[tuple[EntityType, str], _Cluster] = {}
     for key, cluster in by_name.items():

@@ -219,3 +219,51 @@ def evaluate(
             scores.sentences += 1
             on_sentence()
     return scores
+
+
+@dataclass(frozen=True, slots=True)
+class GoldFacet:
+    """One entity of a document's gold facets: its type and every form that names it."""
+
+    type: str
+    forms: frozenset[str]
+
+
+def _form(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def read_facet_gold(path: Path) -> dict[str, list[GoldFacet]]:
+    """``doc-id<TAB>TYPE<TAB>name<TAB>alias|alias`` lines (``#`` comments, blank lines skipped)."""
+    gold: dict[str, list[GoldFacet]] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        columns = raw.split("\t")
+        if len(columns) < 3 or columns[1] not in ENTITY_TYPES:
+            raise ValueError(f"{path}:{number}: expected doc-id, TYPE, name[, aliases]")
+        aliases = columns[3].split("|") if len(columns) > 3 else []
+        forms = frozenset(_form(f) for f in [columns[2], *aliases] if f.strip())
+        gold.setdefault(columns[0], []).append(GoldFacet(columns[1], forms))
+    return gold
+
+
+def score_facets(
+    scores: Scores, predicted: Iterable[tuple[str, Iterable[str]]], gold: Iterable[GoldFacet]
+) -> None:
+    """Adds one document: a predicted entity (type, its name and aliases) matches a gold
+    one when the types agree and any of its forms is any gold form; each used once."""
+    remaining = list(gold)
+    for etype, forms in predicted:
+        keys = {_form(f) for f in forms}
+        hit = next((g for g in remaining if g.type == etype and g.forms & keys), None)
+        if etype not in scores.by_type:
+            continue
+        if hit is None:
+            scores.by_type[etype].fp += 1
+        else:
+            scores.by_type[etype].tp += 1
+            remaining.remove(hit)
+    for missed in remaining:
+        scores.by_type[missed.type].fn += 1
+    scores.sentences += 1

@@ -102,6 +102,25 @@ def title_before(text: str, start: int) -> bool:
     )
 
 
+_HEAD_WORDS = GENERIC_HEADS | _bar("báo|hãng|đài|sân|sân bay|giải|vòng|lò|ứng dụng|sàn|mạng")
+
+
+def _only_heads(prefix: str) -> bool:
+    """Lower-case words, numbers or generic heads only ("ngân hàng ", "Tập đoàn ", "vòng 4 ")."""
+    rest = prefix.strip()
+    while rest:
+        for head in sorted(_HEAD_WORDS, key=len, reverse=True):
+            if rest.casefold().startswith(head) and rest[len(head) : len(head) + 1] in ("", " "):
+                rest = rest[len(head) :].strip()
+                break
+        else:
+            word, _, rest = rest.partition(" ")
+            if not word.isdigit():
+                return False
+            rest = rest.strip()
+    return True
+
+
 def _a_person_elsewhere(text: str, word: str) -> bool:
     """Whether ``word`` is somewhere a person's name: after a title, or the end of a
     capitalised name that does not open a sentence ("Nguyễn Minh Đức", "anh Đức")."""
@@ -125,10 +144,23 @@ _COUNTRY_WORDS = ("nước", "quốc gia", "cường quốc")
 def _said_of_a_country(text: str, start: int) -> bool:
     """A one-syllable country that is also a given name ("Đức", "Anh") is the country
     only where the sentence speaks of countries: "sang Đức", "các nước, nhất là Đức"."""
-    sentence = re.split(r"[.!?\n]", text[max(0, start - 200) : start])[-1].casefold()
+    sentence = re.split(r"[.!?\n]", text[max(0, start - 200) : start])[-1]
+    if re.search(r"[A-Z][\w-]+(?: [A-Z][\w-]+)*, $", sentence):
+        return True  # "ở Bath, Anh", "tại Tokyo, Nhật": a city, then its country
+    sentence = sentence.casefold()
     words = sentence.split()
     return bool(words) and (
         words[-1] in _COUNTRY_BEFORE or any(w in sentence for w in _COUNTRY_WORDS)
+    )
+
+
+def _storm_before(text: str, start: int) -> bool:
+    return bool(
+        re.search(
+            r"(?:^|\s)(?:siêu bão|cơn bão|bão|áp thấp)\s*$",
+            text[max(0, start - 15) : start],
+            re.IGNORECASE,
+        )
     )
 
 
@@ -152,14 +184,21 @@ class SpanRepair:
     def _clean(self, text: str, m: Mention) -> list[Mention]:
         """Titles cut off a person; a listed name or acronym glued before a person split off;
         a house number cut off a street."""
+        if self._run_across_a_stop(text, m):
+            return self._sentences(text, m)
+        split = self._glued(text, m, _words(text, m.start, m.end)) or self._joined(text, m)
+        if split:
+            return split
         if m.type == "PER":
             m = self._untitled(text, m)
         words = _words(text, m.start, m.end)
         if not words:
             return []
-        split = self._glued(text, m, words) or self._joined(text, m)
+        split = self._glued(text, m, words)
         if split:
             return split
+        if _storm_before(text, m.start):
+            return []  # "bão Yagi": a storm's name is not a facet
         if m.type == "PER":
             before = text[max(0, m.start - 20) : m.start]
             if _HOUSE_NUMBER.search(before) or _STREET_CUE.search(before):
@@ -208,6 +247,8 @@ class SpanRepair:
             return None
         for k in range(min(len(words) - 1, 6), 0, -1):
             head_text = text[words[0][0] : words[k - 1][1]]
+            if not head_text[:1].isupper():
+                return None
             head = self._lexicon.lookup(head_text)
             acronym = k == 1 and head_text.isalpha() and head_text.isupper() and len(head_text) >= 3
             if head is None and not acronym:
@@ -222,12 +263,17 @@ class SpanRepair:
             tail = words[k:]
             # A Vietnamese given name may start with a country ("Đức Lợi", "Anh Tuấn"):
             # a one-syllable head splits off only a foreign name or a full Vietnamese one.
+            addressed = head_text.casefold() in PERSON_TITLES  # "Anh" the country or "anh"
             sure = (
-                k > 1
-                or acronym
-                or head_text.isascii()
-                or all(w.isascii() for _, _, w in tail)
-                or tail[0][2] in GAZETTEERS["surname"]
+                all(w.isascii() for _, _, w in tail)
+                if addressed
+                else (
+                    k > 1
+                    or acronym
+                    or head_text.isascii()
+                    or all(w.isascii() for _, _, w in tail)
+                    or tail[0][2] in GAZETTEERS["surname"]
+                )
             )
             if len(tail) >= 2 and sure and _person_like(tail, self._lexicon):
                 return [
@@ -236,6 +282,29 @@ class SpanRepair:
                 ]
             return None
         return None
+
+    def _sentences(self, text: str, m: Mention) -> list[Mention]:
+        """A span run across a full stop ("MB. Đại tá ...") is cut there; a piece that
+        only opens a title ("Đại" of "Đại tá") is dropped."""
+        out: list[Mention] = []
+        start = m.start
+        for piece in re.split(r"(?<=[^\s.]{2}\.) ", m.text):
+            end = start + len(piece)
+            stripped = piece.rstrip(".")
+            tail = text[start : start + 30].casefold()
+            opens_title = " " not in stripped and any(
+                t.startswith(stripped.casefold() + " ") and tail.startswith(t)
+                for t in PERSON_TITLES
+            )
+            if stripped and not opens_title:
+                out.append(_mention(m, text, start, start + len(stripped), m.type))
+            start = end + 1
+        return out
+
+    def _run_across_a_stop(self, text: str, m: Mention) -> bool:
+        """ "MB. Đại tá": a listed name ends a sentence inside the span ("TP. HCM" is not)."""
+        at = m.text.find(". ")
+        return at > 0 and self._lexicon.lookup(m.text[:at]) is not None
 
     def _joined(self, text: str, m: Mention) -> list[Mention] | None:
         """ "NATO thăm Tripoli": listed names the tagger ran together over lower-case words
@@ -286,6 +355,20 @@ class SpanRepair:
                     inside.append(i)
                 i += 1
             spans = [ordered[j] for j in inside]
+            if (
+                len(spans) == 1
+                and spans[0].end == match.end
+                and spans[0].start < match.start
+                and match.form.type == "ORG"
+                and _only_heads(text[spans[0].start : match.start])
+            ):
+                # "hãng Bamboo Airways", "vòng 4 V.League": the span stays (the tagger's
+                # training data keeps "Công ty" in it); its type is the listed name's.
+                if spans[0].type != "ORG":
+                    ordered[inside[0]] = _mention(
+                        spans[0], text, spans[0].start, spans[0].end, "ORG"
+                    )
+                continue
             if any(m.start < match.start or m.end > match.end for m in spans):
                 # A longer name holds it ("Đại học Quốc gia Hà Nội" holds "Hà Nội"), or
                 # spans cross it: the tagger's reading is kept.
@@ -293,6 +376,10 @@ class SpanRepair:
             types = match.form.types
             if types == {"MISC"}:
                 removed.update(inside)
+                # "Olympic Toán học": a mention opened by a non-facet name goes with it
+                removed.update(
+                    j for j, m in enumerate(ordered) if m.start == match.start and m.end > match.end
+                )
                 continue
             etype = _FACET_TYPES.get(match.form.type or "")
             if etype is None:
@@ -360,3 +447,40 @@ def without_house_number(name: str) -> str:
     if number and name[number.end() :][:1].isupper():
         return name[number.end() :]
     return name
+
+
+_LEADING_LOWER = re.compile(
+    r"^(?:(?:[a-zđàáảãạăâêôơưèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ\w]*[a-zđ\u00c0-\u1ef9]\w*|\d+)\s+)+(?=[A-ZĐ\u00c0-\u1ef9])"
+)
+_SCORE = re.compile(r"\s+\d+\s*[-–]\s*\d+$")
+_ORG_START = tuple(
+    sorted((h for h in GAZETTEERS["orghead"] if h[:1].isupper()), key=len, reverse=True)
+)
+_ORG_SUFFIXES = _bar(
+    "Air|Airways|Airlines|Fund|Group|Bank|Capital|Corp|Corporation|Inc|Inc.|Ltd|Holdings|"
+    "Motors|Energy|Technologies|Labs|Foundation|Partners|Securities|FC|CF|Club|Media|Studios"
+)
+
+
+def facet_form(name: str, etype: EntityType, lexicon: Lexicon) -> tuple[str, EntityType]:
+    """The name and type a facet shows: leading lower-case words ("lò La Masia") and a
+    trailing score ("Bournemouth 3-0") removed; a name opened by an institution's head
+    ("Bệnh viện ...") or closed by a company word ("... Airways") is an organisation."""
+    name = _SCORE.sub("", name)
+    words = name.split(" ")
+    for k in range(1, len(words)):
+        rest = " ".join(words[k:])
+        listed = lexicon.lookup(rest)
+        if listed is not None and listed.type == "ORG" and _only_heads(" ".join(words[:k])):
+            return rest, "ORG"  # "Tập đoàn Sun Group", "hãng Bamboo Airways"
+    lead = _LEADING_LOWER.match(name)
+    if lead and not name[:1].isupper():
+        name = name[lead.end() :]
+    if etype != "ORG":
+        words = name.split()
+        opener = next((h for h in _ORG_START if name.startswith(h + " ")), None)
+        if (opener and len(words) > len(opener.split())) or (
+            len(words) > 1 and words[-1].casefold() in _ORG_SUFFIXES
+        ):
+            return name, "ORG"
+    return name, etype
