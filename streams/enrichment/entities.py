@@ -391,7 +391,7 @@ def _merge_short_forms(clusters: dict[tuple[EntityType, str], _Cluster], lexicon
                 person = (
                     okey[0] == "PER"
                     and owords[-len(words) :] == words
-                    and (listed is None or "PER" in listed.types)
+                    and (etype == "PER" or listed is None or "PER" in listed.types)
                     and (etype == "PER" or len(words) == 1)
                 )
                 club = etype == "ORG" and okey[0] == "ORG" and owords[: len(words)] == words

@@ -467,6 +467,8 @@ def facet_form(name: str, etype: EntityType, lexicon: Lexicon) -> tuple[str, Ent
     trailing score ("Bournemouth 3-0") removed; a name opened by an institution's head
     ("Bệnh viện ...") or closed by a company word ("... Airways") is an organisation."""
     name = _SCORE.sub("", name)
+    if lexicon.lookup(name) is not None:
+        return name, etype  # "châu Phi" keeps its cue word
     words = name.split(" ")
     for k in range(1, len(words)):
         rest = " ".join(words[k:])

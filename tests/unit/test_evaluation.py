@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,36 @@ def test_the_packaged_model_on_news_the_team_annotated() -> None:
     assert scores.micro.tp + scores.micro.fn == 53
     # Measured 0.827 (model card); a regression below 0.8 fails here.
     assert scores.micro.f1 >= 0.8
+
+
+def test_evaluate_entities_scores_document_facets(tmp_path: Path) -> None:
+    from streams.cli.main import cli
+
+    articles = tmp_path / "gold.jsonl"
+    article = {
+        "id": "a1",
+        "title": "Vietjet mở đường bay mới",
+        "content": "Hãng Vietjet mở đường bay từ Hà Nội đến Tokyo. Ông Nguyễn Văn An cho biết.",
+    }
+    articles.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(
+        "a1\tORG\tVietjet\tVietjet Air\na1\tLOC\tHà Nội\na1\tLOC\tTokyo\n"
+        "a1\tPER\tNguyễn Văn An\na1\tORG\tBộ Y tế\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["evaluate", "entities", str(gold), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output[result.output.index("{") :])
+    assert scores["documents"] == 1
+    assert scores["by_type"]["ORG"]["recall"] == 0.5  # Vietjet found, Bộ Y tế not in the text
+    assert scores["by_type"]["LOC"]["f1"] == 1.0
+
+
+def test_evaluate_entities_without_articles_is_a_usage_error(tmp_path: Path) -> None:
+    from streams.cli.main import cli
+
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("a1\tORG\tVietjet\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", "entities", str(gold)])
+    assert result.exit_code == 2
