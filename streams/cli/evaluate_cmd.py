@@ -1,13 +1,18 @@
-"""``tinstream evaluate ner GOLD.conll``: precision, recall and F1 per entity type."""
+"""``tinstream evaluate ner GOLD.conll`` (spans) and ``tinstream evaluate entities GOLD.tsv``
+(document facets): precision, recall and F1 per entity type."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from streams.cli.options import env_option, json_flag, print_json
+
+if TYPE_CHECKING:
+    from streams.enrichment.evaluation import Scores
 
 
 @click.group()
@@ -58,6 +63,71 @@ def ner(gold: Path, model: str, model_dir: Path | None, as_json: bool) -> None:
         print_json(scores.to_dict())
         return
     click.echo(f"{scores.sentences} sentences of {gold}")
+    _table(scores)
+
+
+@evaluate.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@env_option(
+    "--articles",
+    envvar="TINSTREAM_EVALUATE_ARTICLES",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="JSONL of the documents ({id, title, content}); default: GOLD with .jsonl",
+)
+@env_option(
+    "--model-dir",
+    envvar="TINSTREAM_NER_MODEL_DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="a tinstream NER model other than the packaged one",
+)
+@json_flag
+def entities(gold: Path, articles: Path | None, model_dir: Path | None, as_json: bool) -> None:
+    """Document-level entity facets against GOLD: P/R/F1 per type and micro.
+
+    GOLD has a line per entity: ``doc-id<TAB>TYPE<TAB>name<TAB>alias|alias``. A
+    predicted facet is right when its type agrees and any of its forms (name or
+    alias) equals any gold form, case aside; each gold entity matches once."""
+    import json
+
+    from config import EnrichmentSettings
+    from streams.enrichment import Enricher
+    from streams.enrichment.evaluation import Scores, read_facet_gold, score_facets
+    from streams.enrichment.ner.model import DEFAULT_MODEL_DIR, CrfAnalyzer
+    from streams.records import RawArticle
+
+    source = articles or gold.with_suffix(".jsonl")
+    if not source.is_file():
+        raise click.UsageError(f"no articles at {source}: give --articles")
+    expected = read_facet_gold(gold)
+    documents = [
+        json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line
+    ]
+    documents = [d for d in documents if d["id"] in expected]
+    missing = sorted(set(expected) - {d["id"] for d in documents})
+    if missing:
+        raise click.UsageError(f"gold documents without text in {source}: {', '.join(missing)}")
+    enricher = Enricher(CrfAnalyzer(model_dir or DEFAULT_MODEL_DIR), EnrichmentSettings())
+    scores = Scores()
+    with click.progressbar(documents, label="evaluating", file=sys.stderr, show_pos=True) as bar:
+        for document in bar:
+            article = enricher.enrich(RawArticle.from_mapping(document))
+            predicted = [(e.type, [e.text, *e.aliases]) for e in article.entities]
+            score_facets(scores, predicted, expected[document["id"]])
+    if as_json:
+        print_json(
+            {
+                "documents": scores.sentences,
+                **{k: v for k, v in scores.to_dict().items() if k != "sentences"},
+            }
+        )
+        return
+    click.echo(f"{scores.sentences} documents of {gold}")
+    _table(scores)
+
+
+def _table(scores: Scores) -> None:
     click.echo(f"{'type':<6} {'precision':>9} {'recall':>7} {'f1':>7} {'support':>8}")
     for name, score in [*scores.by_type.items(), ("micro", scores.micro)]:
         row = score.to_dict()

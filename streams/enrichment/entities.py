@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from streams.enrichment.analysis import Token
 from streams.enrichment.ner.gazetteer import GAZETTEERS
+from streams.enrichment.ner.lexicon import Form, Lexicon, packaged_lexicon
+from streams.enrichment.repair import SpanRepair, facet_form, is_facet, without_house_number
 from streams.records import ENTITY_TYPES, Entity, EntityType, Mention
 
 Field = Literal["title", "content"]
@@ -17,9 +20,14 @@ _STRIP = " \t\n.,;:!?\"'“”‘’()[]{}-–—…"
 _INITIAL = re.compile(r"(?:^|\s)[A-ZĐ]\.$")
 
 
-def mentions_from_tokens(field: Field, text: str, tokens: Sequence[Token]) -> list[Mention]:
-    """Spans of consecutive B-/I- tokens of the same type, as offsets into ``text``."""
+def mentions_from_tokens(
+    field: Field, text: str, tokens: Sequence[Token], repair: SpanRepair | None = None
+) -> list[Mention]:
+    """Spans of consecutive B-/I- tokens of the same type, as offsets into ``text``,
+    repaired with the team's lexicon (:class:`SpanRepair`; the packaged one by default)."""
     out: list[Mention] = []
+    if not tokens:
+        return out  # the text was not analysed (not Vietnamese): nothing to repair
     current: tuple[EntityType, int, int] | None = None
 
     def close() -> None:
@@ -42,7 +50,9 @@ def mentions_from_tokens(field: Field, text: str, tokens: Sequence[Token]) -> li
             close()
             current = (etype, token.start, token.end)
     close()
-    return out
+    # Only the analysed part: the enricher analyses at most max_nlp_chars of the content.
+    analysed = text[: max(t.end for t in tokens)]
+    return (repair or SpanRepair(packaged_lexicon())).repair(field, analysed, out)
 
 
 def _trimmed(field: Field, text: str, start: int, end: int, etype: EntityType) -> Mention | None:
@@ -156,7 +166,7 @@ _PLACE_CUES = tuple(
 )
 
 
-def name_of(mention: str, etype: EntityType) -> str:
+def name_of(mention: str, etype: EntityType, lexicon: Lexicon | None = None) -> str:
     """The name in a mention: whitespace collapsed, leading titles and kinds of place
     ("Tổng Thư ký", "ông", "thủ đô", "thành phố") removed.
 
@@ -166,6 +176,8 @@ def name_of(mention: str, etype: EntityType) -> str:
     name = " ".join(mention.split())
     if etype not in ("PER", "LOC"):
         return name
+    if lexicon is not None and lexicon.lookup(name) is not None:
+        return name  # a listed name keeps its cue word: "châu Phi" is not "Phi"
     moved = True
     while moved:
         moved = False
@@ -185,88 +197,206 @@ def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def merge_entities(mentions: Iterable[Mention], text: str = "") -> list[Entity]:
-    """One entity per name, most mentioned first.
+@dataclass
+class _Cluster:
+    """The mentions of one entity while the document is merged."""
 
-    Titles are not part of a name (:func:`name_of`). Forms of the same name are
-    merged (case-insensitively); a short form is merged into the one longer name of
-    the same type it ends with ("Rasmussen" → "Anders Fogh Rasmussen", "Chính" →
-    "Phạm Minh Chính"); and an acronym the ``text`` defines in brackets after a name
-    ("Hội đồng Dân tộc chuyển tiếp (NTC)") is linked to it.
+    forms: Counter[str] = field(default_factory=Counter)
+    types: Counter[EntityType] = field(default_factory=Counter)
+    first: int = 0
+    expansion: str | None = None
+
+    def absorb(self, other: _Cluster) -> None:
+        self.forms.update(other.forms)
+        self.types.update(other.types)
+        self.first = min(self.first, other.first)
+        self.expansion = self.expansion or other.expansion
+
+
+# Words of a sports story: a name that is both a city and its club is the club there.
+_SPORT_WORDS = (
+    "bóng đá",
+    "ghi bàn",
+    "bàn thắng",
+    "cầu thủ",
+    "hlv",
+    "clb",
+    "câu lạc bộ",
+    "trận",
+    "vòng",
+    "đội bóng",
+    "thủ môn",
+    "tiền đạo",
+    "hiệp",
+    "sân nhà",
+    "ngoại hạng",
+    "v.league",
+)
+
+
+def _is_sport(text: str) -> bool:
+    lowered = text.casefold()
+    return sum(word in lowered for word in _SPORT_WORDS) >= 3
+
+
+def merge_entities(
+    mentions: Iterable[Mention], text: str = "", lexicon: Lexicon | None = None
+) -> list[Entity]:
+    """One entity per name, most mentioned first; the facets of a document.
+
+    Titles are not part of a name (:func:`name_of`). Each name gets one type in the
+    document, by majority over its mentions (the lexicon breaks ties, and makes a
+    city that is also a club the club in a sports story). Forms of the same name
+    are merged: those the lexicon lists for one entity ("LHQ", "Liên Hợp Quốc"),
+    a short form into the one longer person it ends ("Rasmussen" → "Anders Fogh
+    Rasmussen"), a club's first word into the club, and an acronym the ``text``
+    defines in brackets right after an organisation's name ("Hội đồng Dân tộc
+    chuyển tiếp (NTC)"), never after a place. The canonical name is the lexicon's,
+    else the expansion of an acronym, else a person's longest form, else the most
+    used one; the other forms are its aliases.
     """
-    counts: Counter[tuple[EntityType, str]] = Counter()
-    surface: dict[tuple[EntityType, str], str] = {}
-    for m in mentions:
-        name = name_of(m.text, m.type)
-        key = (m.type, _key(name))
-        counts[key] += 1
-        surface.setdefault(key, name)
-    aliases: dict[tuple[EntityType, str], set[str]] = {}
-    for short, full in _short_forms(list(counts)).items():
-        if short in counts and full in counts:
-            counts[full] += counts.pop(short)
-            aliases.setdefault(full, set()).add(surface[short])
-    for acronym, full in _acronyms(text, surface).items():
-        if full not in counts:
+    lexicon = lexicon or packaged_lexicon()
+    by_name: dict[str, _Cluster] = {}
+    for i, m in enumerate(mentions):
+        name = name_of(m.text, m.type, lexicon)
+        if m.type == "LOC":
+            name = without_house_number(name)
+        name, etype = facet_form(name, m.type, lexicon)
+        if not is_facet(name, etype):
             continue
-        aliases.setdefault(full, set()).add(acronym)
-        # The acronym's own mentions count for the name, whatever type the tagger gave them.
-        for etype in ENTITY_TYPES:
-            short = (etype, acronym.casefold())
-            if short != full and short in counts:
-                counts[full] += counts.pop(short)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], surface[kv[0]]))
-    return [
-        Entity(text=surface[key], type=key[0], count=n, aliases=tuple(sorted(aliases.get(key, ()))))
-        for key, n in ranked
-    ]
-
-
-def _short_forms(
-    keys: list[tuple[EntityType, str]],
-) -> dict[tuple[EntityType, str], tuple[EntityType, str]]:
-    out: dict[tuple[EntityType, str], tuple[EntityType, str]] = {}
-    for etype, name in keys:
-        words = name.split(" ")
-        longer = [
-            (t, other)
-            for t, other in keys
-            if t == etype
-            and len(other.split(" ")) > len(words)
-            and (
-                other.split(" ")[-len(words) :] == words
-                # Clubs and companies are also shortened to their first part
-                # ("Manchester" for "Manchester United").
-                or (etype == "ORG" and other.split(" ")[: len(words)] == words)
+        cluster = by_name.setdefault(_key(name), _Cluster(first=i))
+        cluster.forms[name] += 1
+        cluster.types[etype] += 1
+    sport = _is_sport(text)
+    clusters: dict[tuple[EntityType, str], _Cluster] = {}
+    for key, cluster in by_name.items():
+        etype = _vote(cluster, lexicon.lookup(key), sport)
+        listed = lexicon.lookup(key)
+        canonical = listed.canonical.get(etype) if listed is not None else None
+        ckey = (etype, _key(canonical or key))
+        if ckey in clusters:
+            clusters[ckey].absorb(cluster)
+        else:
+            clusters[ckey] = cluster
+    _link_acronyms(clusters, text, lexicon)
+    _merge_short_forms(clusters, lexicon)
+    entities = []
+    for (etype, _), cluster in clusters.items():
+        name = _canonical(etype, cluster, lexicon)
+        aliases = {f for f in cluster.forms if _key(f) != _key(name)}
+        unique: dict[str, str] = {}
+        for alias in sorted(aliases, key=lambda a: (-cluster.forms[a], a)):
+            unique.setdefault(_key(alias), alias)
+        entities.append(
+            (
+                -cluster.forms.total(),
+                cluster.first,
+                Entity(
+                    text=name,
+                    type=etype,
+                    count=cluster.forms.total(),
+                    aliases=tuple(sorted(unique.values())),
+                ),
             )
-        ]
-        # Ambiguous ("Dũng" with two Dũngs in the article): left alone.
-        if len(longer) == 1:
-            out[(etype, name)] = longer[0]
-    return out
+        )
+    return [e for _, _, e in sorted(entities, key=lambda x: (x[0], x[1]))]
+
+
+def _vote(cluster: _Cluster, listed: Form | None, sport: bool) -> EntityType:
+    if listed is not None and sport and listed.sport and "ORG" in listed.types:
+        return "ORG"
+    top = max(cluster.types.values())
+    tied = [t for t in cluster.types if cluster.types[t] == top]
+    if len(tied) > 1 and listed is not None:
+        preferred = [t for t in tied if t in listed.types]
+        if preferred:
+            return preferred[0]
+    return tied[0]
+
+
+def _canonical(etype: EntityType, cluster: _Cluster, lexicon: Lexicon) -> str:
+    for form in cluster.forms:
+        listed = lexicon.lookup(form)
+        if listed is not None and etype in listed.canonical:
+            return listed.canonical[etype]
+    if cluster.expansion is not None:
+        return cluster.expansion
+    if etype == "PER":
+        return max(cluster.forms, key=lambda f: (len(f.split()), cluster.forms[f], len(f)))
+    return max(cluster.forms, key=lambda f: (cluster.forms[f], len(f)))
 
 
 # One word in brackets: an acronym ("NTC") or a short name ("Vietcombank").
 _SHORT_FORM = re.compile(r"\(\s*([A-ZĐ][\w&.\-]{1,19})\s*\)")
-_PLACES = GAZETTEERS["loc"] | GAZETTEERS["vnloc"]
 
 
-def _acronyms(
-    text: str, surface: dict[tuple[EntityType, str], str]
-) -> dict[str, tuple[EntityType, str]]:
-    """Short form → the entity whose name comes right before it in brackets.
+def _link_acronyms(
+    clusters: dict[tuple[EntityType, str], _Cluster], text: str, lexicon: Lexicon
+) -> None:
+    """ "Expansion (ACR)": the acronym joins the organisation named right before the bracket.
 
-    A place in brackets says where, not what else the name is called:
-    "Sở Y tế (TP.HCM)".
+    A place in brackets says where, not what else the name is called ("Sở Y tế
+    (TP.HCM)"); and an acronym after a place is not the place's.
     """
-    out: dict[str, tuple[EntityType, str]] = {}
     for match in _SHORT_FORM.finditer(text):
         short = match.group(1)
-        if short in _PLACES:
+        listed = lexicon.lookup(short)
+        if listed is not None and "ORG" not in listed.types:
             continue
+        own = {k[0] for k, c in clusters.items() if _key(short) in map(_key, c.forms)}
+        if "LOC" in own and "ORG" not in own:
+            continue  # the text itself uses it as a place elsewhere
         before = text[: match.start()].rstrip()
-        for key, name in surface.items():
-            if len(name) > len(short) and before.endswith(name):
-                out.setdefault(short, key)
-                break
-    return out
+        best: tuple[int, tuple[EntityType, str], str] | None = None
+        for ckey, cluster in clusters.items():
+            for form in cluster.forms:
+                at = len(before) - len(form)
+                if (
+                    len(form) > len(short)
+                    and before.endswith(form)
+                    and (at == 0 or not before[at - 1].isalnum())
+                    and (best is None or len(form) > best[0])
+                ):
+                    best = (len(form), ckey, form)
+        if best is None or best[1][0] != "ORG":
+            continue
+        target = clusters[best[1]]
+        for ckey in [k for k, c in clusters.items() if _key(short) in map(_key, c.forms)]:
+            if ckey != best[1]:
+                target.absorb(clusters.pop(ckey))
+        if short not in target.forms:
+            target.forms[short] += 0
+        if target.expansion is None:
+            target.expansion = best[2]
+
+
+def _merge_short_forms(clusters: dict[tuple[EntityType, str], _Cluster], lexicon: Lexicon) -> None:
+    """A name's short form joins the one longer name it is part of: a person's last
+    words ("Gaddafi", "Chính"), whatever type the tagger gave the short form; an
+    organisation's first words ("Manchester" for "Manchester United")."""
+    for ckey in list(clusters):
+        if ckey not in clusters:
+            continue
+        etype, name = ckey
+        words = name.split(" ")
+        listed = lexicon.lookup(name)
+        candidates = set()
+        for okey, other in clusters.items():
+            if okey == ckey:
+                continue
+            for form in other.forms:
+                owords = _key(form).split(" ")
+                if len(owords) <= len(words):
+                    continue
+                person = (
+                    okey[0] == "PER"
+                    and owords[-len(words) :] == words
+                    and (etype == "PER" or listed is None or "PER" in listed.types)
+                    and (etype == "PER" or len(words) == 1)
+                )
+                club = etype == "ORG" and okey[0] == "ORG" and owords[: len(words)] == words
+                if person or club:
+                    candidates.add(okey)
+        # Ambiguous ("Dũng" with two Dũngs in the article): left alone.
+        if len(candidates) == 1:
+            clusters[candidates.pop()].absorb(clusters.pop(ckey))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from streams.enrichment.analysis import Analyzer
 from streams.enrichment.entities import mentions_from_tokens
+from streams.enrichment.repair import SpanRepair
 from streams.records import ENTITY_TYPES
 
 Span = tuple[int, int, str]
@@ -170,14 +171,19 @@ class Scores:
         }
 
 
-def predicted_entities(analyzer: Analyzer, text: str) -> frozenset[Span]:
+def predicted_entities(
+    analyzer: Analyzer, text: str, repair: SpanRepair | None = None
+) -> frozenset[Span]:
+    """Spans as the enricher makes them: the tagger's, repaired with the lexicon."""
     tokens = analyzer.analyze(text)
     return frozenset(
-        (m.start, m.end, m.type) for m in mentions_from_tokens("content", text, tokens)
+        (m.start, m.end, m.type) for m in mentions_from_tokens("content", text, tokens, repair)
     )
 
 
-def predicted_by_sentence(analyzer: Analyzer, document: list[GoldSentence]) -> list[set[Span]]:
+def predicted_by_sentence(
+    analyzer: Analyzer, document: list[GoldSentence], repair: SpanRepair | None = None
+) -> list[set[Span]]:
     """The analyzer's entities in a document, as offsets into each of its sentences."""
     text = "\n".join(s.text for s in document)
     starts: list[int] = []
@@ -186,7 +192,7 @@ def predicted_by_sentence(analyzer: Analyzer, document: list[GoldSentence]) -> l
         starts.append(offset)
         offset += len(sentence.text) + 1
     out: list[set[Span]] = [set() for _ in document]
-    for start, end, etype in predicted_entities(analyzer, text):
+    for start, end, etype in predicted_entities(analyzer, text, repair):
         i = bisect_right(starts, start) - 1
         out[i].add((start - starts[i], end - starts[i], etype))
     return out
@@ -196,11 +202,12 @@ def evaluate(
     analyzer: Analyzer,
     documents: Iterable[list[GoldSentence]],
     on_sentence: Callable[[], None] = lambda: None,
+    repair: SpanRepair | None = None,
 ) -> Scores:
     scores = Scores()
     for document in documents:
         for sentence, predicted in zip(
-            document, predicted_by_sentence(analyzer, document), strict=True
+            document, predicted_by_sentence(analyzer, document, repair), strict=True
         ):
             for etype in ENTITY_TYPES:
                 gold = {s for s in sentence.entities if s[2] == etype}
@@ -212,3 +219,51 @@ def evaluate(
             scores.sentences += 1
             on_sentence()
     return scores
+
+
+@dataclass(frozen=True, slots=True)
+class GoldFacet:
+    """One entity of a document's gold facets: its type and every form that names it."""
+
+    type: str
+    forms: frozenset[str]
+
+
+def _form(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def read_facet_gold(path: Path) -> dict[str, list[GoldFacet]]:
+    """``doc-id<TAB>TYPE<TAB>name<TAB>alias|alias`` lines (``#`` comments, blank lines skipped)."""
+    gold: dict[str, list[GoldFacet]] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        columns = raw.split("\t")
+        if len(columns) < 3 or columns[1] not in ENTITY_TYPES:
+            raise ValueError(f"{path}:{number}: expected doc-id, TYPE, name[, aliases]")
+        aliases = columns[3].split("|") if len(columns) > 3 else []
+        forms = frozenset(_form(f) for f in [columns[2], *aliases] if f.strip())
+        gold.setdefault(columns[0], []).append(GoldFacet(columns[1], forms))
+    return gold
+
+
+def score_facets(
+    scores: Scores, predicted: Iterable[tuple[str, Iterable[str]]], gold: Iterable[GoldFacet]
+) -> None:
+    """Adds one document: a predicted entity (type, its name and aliases) matches a gold
+    one when the types agree and any of its forms is any gold form; each used once."""
+    remaining = list(gold)
+    for etype, forms in predicted:
+        keys = {_form(f) for f in forms}
+        hit = next((g for g in remaining if g.type == etype and g.forms & keys), None)
+        if etype not in scores.by_type:
+            continue
+        if hit is None:
+            scores.by_type[etype].fp += 1
+        else:
+            scores.by_type[etype].tp += 1
+            remaining.remove(hit)
+    for missed in remaining:
+        scores.by_type[missed.type].fn += 1
+    scores.sentences += 1

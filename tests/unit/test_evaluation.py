@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from streams.enrichment.evaluation import evaluate, read_conll
+from streams.enrichment.ner.lexicon import Lexicon
+from streams.enrichment.repair import SpanRepair
 from tests.unit.fakes import DictionaryAnalyzer
 
 # Written for this test: two sentences, one document marker, MISC ignored.
@@ -51,7 +54,8 @@ def test_scores_count_exact_typed_spans(gold: Path) -> None:
     analyzer = DictionaryAnalyzer(
         {"Trần Văn Bình": "PER", "Hà Nội": "ORG", "Huế": "LOC", "Tết": "LOC"}
     )
-    scores = evaluate(analyzer, read_conll(gold))
+    # The tagger's spans alone: no lexicon to repair them (see the test below).
+    scores = evaluate(analyzer, read_conll(gold), repair=SpanRepair(Lexicon([])))
     per, loc, org = (scores.by_type[t] for t in ("PER", "LOC", "ORG"))
     assert (per.tp, per.fp, per.fn) == (1, 0, 0)
     assert (loc.tp, loc.fp, loc.fn) == (1, 1, 1)
@@ -60,6 +64,15 @@ def test_scores_count_exact_typed_spans(gold: Path) -> None:
     assert (micro.tp, micro.fp, micro.fn) == (2, 2, 2)
     assert micro.f1 == pytest.approx(0.5)
     assert scores.sentences == 2
+
+
+def test_scores_are_of_the_spans_the_lexicon_repaired(gold: Path) -> None:
+    # The packaged lexicon fixes Hà Nội's type, adds Bộ Y tế and drops Tết (not a facet).
+    analyzer = DictionaryAnalyzer(
+        {"Trần Văn Bình": "PER", "Hà Nội": "ORG", "Huế": "LOC", "Tết": "LOC"}
+    )
+    micro = evaluate(analyzer, read_conll(gold)).micro
+    assert (micro.tp, micro.fp, micro.fn) == (4, 0, 0)
 
 
 def test_cli_prints_every_type(gold: Path) -> None:
@@ -102,3 +115,36 @@ def test_the_packaged_model_on_news_the_team_annotated() -> None:
     assert scores.micro.tp + scores.micro.fn == 53
     # Measured 0.827 (model card); a regression below 0.8 fails here.
     assert scores.micro.f1 >= 0.8
+
+
+def test_evaluate_entities_scores_document_facets(tmp_path: Path) -> None:
+    from streams.cli.main import cli
+
+    articles = tmp_path / "gold.jsonl"
+    article = {
+        "id": "a1",
+        "title": "Vietjet mở đường bay mới",
+        "content": "Hãng Vietjet mở đường bay từ Hà Nội đến Tokyo. Ông Nguyễn Văn An cho biết.",
+    }
+    articles.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(
+        "a1\tORG\tVietjet\tVietjet Air\na1\tLOC\tHà Nội\na1\tLOC\tTokyo\n"
+        "a1\tPER\tNguyễn Văn An\na1\tORG\tBộ Y tế\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["evaluate", "entities", str(gold), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output[result.output.index("{") :])
+    assert scores["documents"] == 1
+    assert scores["by_type"]["ORG"]["recall"] == 0.5  # Vietjet found, Bộ Y tế not in the text
+    assert scores["by_type"]["LOC"]["f1"] == 1.0
+
+
+def test_evaluate_entities_without_articles_is_a_usage_error(tmp_path: Path) -> None:
+    from streams.cli.main import cli
+
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("a1\tORG\tVietjet\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", "entities", str(gold)])
+    assert result.exit_code == 2
