@@ -13,8 +13,9 @@ of syllables, they are equal or one contains the other at syllable boundaries
 once however many gold keywords it matches.
 
 precision@5 is the matched share of the first five predictions, five being the
-denominator even when fewer come out; a keyword is a whole word when somewhere in
-the article its syllables are exactly a run of whole words of the segmenter.
+denominator even when fewer come out (exact precision@5 counts only equal ones). A
+keyword is a whole word when somewhere in the article its syllables are exactly a
+run of whole words of the segmenter.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from indexers.segmenter import WordSegmenter
+from streams.enrichment.analysis import Analyzer
+from streams.enrichment.entities import mentions_from_tokens, merge_entities
 
 TOP = 5
 _EDGE_PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$")
@@ -49,6 +52,7 @@ class LabelledArticle:
 class KeywordScores:
     articles: int
     precision_at_5: float
+    exact_precision_at_5: float
     gold_found: float
     whole_word_share: float
     predictions: int
@@ -57,6 +61,7 @@ class KeywordScores:
         return {
             "articles": self.articles,
             "precision_at_5": round(self.precision_at_5, 4),
+            "exact_precision_at_5": round(self.exact_precision_at_5, 4),
             "gold_found": round(self.gold_found, 4),
             "whole_word_share": round(self.whole_word_share, 4),
             "predictions": self.predictions,
@@ -128,10 +133,12 @@ def evaluate_keywords(
     segmenter: WordSegmenter,
     on_article: Callable[[], None] = lambda: None,
 ) -> KeywordScores:
-    hits = found = gold_total = whole = predicted_total = 0
+    hits = exact = found = gold_total = whole = predicted_total = 0
     for article in articles:
         predicted = extract(article)[:TOP]
         hits += sum(any(matches(p, g) for g in article.gold) for p in predicted)
+        gold = {syllables_of(g) for g in article.gold}
+        exact += sum(syllables_of(p) in gold for p in predicted)
         found += sum(any(matches(p, g) for p in predicted) for g in article.gold)
         gold_total += len(article.gold)
         # Title and content apart, as the enricher segments them: a line break is
@@ -145,10 +152,20 @@ def evaluate_keywords(
     return KeywordScores(
         articles=len(articles),
         precision_at_5=hits / (TOP * n),
+        exact_precision_at_5=exact / (TOP * n),
         gold_found=found / max(1, gold_total),
         whole_word_share=whole / max(1, predicted_total),
         predictions=predicted_total,
     )
+
+
+def entity_forms(analyzer: Analyzer, title: str, content: str) -> list[str]:
+    """The surface forms (names and aliases) of an article's entity facets, found as
+    the enricher finds them, for the keywords to demote."""
+    mentions = mentions_from_tokens("title", title, analyzer.analyze(title))
+    mentions += mentions_from_tokens("content", content, analyzer.analyze(content))
+    entities = merge_entities(mentions, f"{title}\n{content}")
+    return [form for e in entities for form in (e.text, *e.aliases)]
 
 
 def read_news(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
