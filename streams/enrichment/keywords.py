@@ -18,6 +18,7 @@ the story's subject.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import logging
@@ -26,9 +27,9 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from indexers.segmenter import WordSegmenter
 
@@ -85,14 +86,15 @@ _SAME_PHRASE = re.compile(r"[ \t\u00a0]*")
 _SENTENCE_BREAK = re.compile(r"[.!?:…][\"'”’)]*\s|\n|[\"“]\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
+    # A named tuple, not a dataclass: an article makes thousands, and this is cheaper.
     surface: str  # as written, syllables apart: "Câu lạc bộ"
     key: str  # lower case: "câu lạc bộ"
     capitalised: bool  # every syllable starts with a capital (or it is an acronym)
     sentence_start: bool
 
 
+@functools.lru_cache(maxsize=65_536)
 def is_stop(key: str) -> bool:
     """Whether a (lower-case) word is a function or vague word."""
     return key in STOP_WORDS or all(s in STOP_SYLLABLES for s in key.split(" "))
@@ -115,20 +117,17 @@ def word_runs(text: str, segmented: str) -> Iterator[list[_Word]]:
         if end < 0:
             break  # the text was cut short before or inside this word
         gap = text[previous_end:start]
-        if run and not _SAME_PHRASE.fullmatch(gap):
+        # Most gaps are one space: the regular expressions only see the others.
+        plain = gap == " "
+        if run and not plain and not _SAME_PHRASE.fullmatch(gap):
             yield run
             run = []
         surface = " ".join(syllables)
-        run.append(
-            _Word(
-                surface=surface,
-                key=surface.lower(),
-                capitalised=all(s[:1].isupper() for s in syllables),
-                # An acronym ("HCM", "NATO") is a name even at a sentence start.
-                sentence_start=(previous_end == 0 or bool(_SENTENCE_BREAK.search(gap)))
-                and not (len(surface) > 1 and surface.isupper()),
-            )
-        )
+        capitalised = all(s[:1].isupper() for s in syllables)
+        sentence_start = previous_end == 0 or (not plain and bool(_SENTENCE_BREAK.search(gap)))
+        if sentence_start and capitalised and len(surface) > 1 and surface.isupper():
+            sentence_start = False  # an acronym ("HCM", "NATO") is a name anywhere
+        run.append(_Word(surface, surface.lower(), capitalised, sentence_start))
         position = previous_end = end
     if run:
         yield run
@@ -183,8 +182,9 @@ def document_frequencies(
 class _Candidate:
     words: list[str]  # the lower-case words
     count: float = 0.0
-    # How it is written where its first word does not start a sentence.
-    written: Counter[str] = field(default_factory=Counter)
+    # How it is written where its first word does not start a sentence (made on
+    # first use: most candidates never need it).
+    written: dict[str, int] | None = None
 
 
 @dataclass
@@ -192,7 +192,8 @@ class _Casing:
     """How the article writes one word: a name is capitalised wherever a capital is
     not simply the start of a sentence ("Tết", "Sông Lam", not "Theo")."""
 
-    capitals: Counter[str]
+    # Plain dicts, not Counters: an article makes hundreds, and these are cheaper.
+    capitals: dict[str, int]
     lower: int = 0
 
     @property
@@ -200,7 +201,7 @@ class _Casing:
         return sum(self.capitals.values()) > self.lower
 
     def surface(self, key: str) -> str:
-        return self.capitals.most_common(1)[0][0] if self.named else key
+        return _most_common(self.capitals) if self.named else key
 
 
 class KeywordExtractor:
@@ -269,11 +270,13 @@ class KeywordExtractor:
             words_of_text = self._segment(text) if segmented is None else segmented
             for run in word_runs(text, words_of_text):
                 for word in run:
-                    case = casing.setdefault(word.key, _Casing(Counter()))
+                    case = casing.get(word.key)
+                    if case is None:
+                        case = casing[word.key] = _Casing({})
                     if not word.capitalised:
                         case.lower += 1
                     elif not word.sentence_start:
-                        case.capitals[word.surface] += 1
+                        case.capitals[word.surface] = case.capitals.get(word.surface, 0) + 1
                 for key, words in _phrases(run):
                     if len(words) > 1 and not self._cohesive(key, words, df):
                         continue
@@ -282,7 +285,10 @@ class KeywordExtractor:
                         found = candidates[key] = _Candidate([w.key for w in words])
                     found.count += weight
                     if not words[0].sentence_start:
-                        found.written[" ".join(w.surface for w in words)] += 1
+                        if found.written is None:
+                            found.written = {}
+                        surface = " ".join(w.surface for w in words)
+                        found.written[surface] = found.written.get(surface, 0) + 1
                     if weight == TITLE_WEIGHT:
                         title_keys.add(key)
         # A name in the title or mentioned again and again is what the story is
@@ -330,8 +336,13 @@ def _surface(found: _Candidate, casing: dict[str, _Casing]) -> str:
     tế", "eo biển Đài Loan") and other words are lower case; a phrase seen only at
     the start of sentences is cased word by word."""
     if found.written:
-        return found.written.most_common(1)[0][0]
+        return _most_common(found.written)
     return " ".join(casing[w].surface(w) for w in found.words)
+
+
+def _most_common(counts: dict[str, int]) -> str:
+    """The most frequent form; the first seen among equals."""
+    return max(counts.items(), key=lambda pair: pair[1])[0]
 
 
 def _overlaps(a: str, b: str) -> bool:

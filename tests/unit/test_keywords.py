@@ -158,3 +158,40 @@ def test_matching_rule_keeps_diacritics_and_syllable_boundaries() -> None:
     assert not matches("ca", "cà phê")
     assert not matches("ai", "hải sản")
     assert not matches("", "Hà Nội")
+
+
+def test_names_and_acronyms_keep_their_case_mid_sentence() -> None:
+    extractor = _extractor()
+    title = "Cầu thủ trẻ gặp HLV"
+    content = (
+        "HLV của Sông Lam gặp cầu thủ trẻ. Theo HLV, cầu thủ trẻ ở Sông Lam tiến bộ. "
+        "Cầu thủ trẻ cảm ơn HLV."
+    )
+    keywords = extractor.extract(title, content, limit=10)
+    assert "HLV" in keywords  # an acronym, even where it starts a sentence
+    assert "Sông Lam" in keywords
+    assert "cầu thủ trẻ" in keywords  # capitalised only where a sentence starts
+    assert "theo" not in {k.lower() for k in keywords}
+
+
+def test_the_packaged_model_keeps_the_words_the_syllable_extractor_cut() -> None:
+    # The kind of text where syllable windows gave "lạc bộ", "câu lạc", "bay nội bài",
+    # "hát lớn hà", "viện bạch mai" and "quý iii" (an invented article).
+    title = "Câu lạc bộ bóng đá Hà Nội đón khách tại sân bay Nội Bài"
+    content = (
+        "Chiều qua, câu lạc bộ bóng đá Hà Nội ra sân bay Nội Bài đón đội khách. "
+        "Ban lãnh đạo câu lạc bộ cho biết doanh thu quý III tăng nhờ bán vé. "
+        "Tối nay, đội bóng dự buổi hòa nhạc ở Nhà hát Lớn Hà Nội. "
+        "Một cầu thủ của câu lạc bộ đang điều trị tại Bệnh viện Bạch Mai. "
+        "Câu lạc bộ cũng thuê xe đưa đón từ sân bay Nội Bài về khách sạn."
+    )
+    segmenter = WordSegmenter()
+    runs = word_runs(segmenter.segment(title).split()) | word_runs(
+        segmenter.segment(content).split()
+    )
+    keywords = KeywordExtractor(segmenter=segmenter).extract(title, content, limit=10)
+    assert {"câu lạc bộ", "sân bay Nội Bài"} <= set(keywords)
+    for keyword in keywords:
+        assert syllables_of(keyword) in runs, keyword
+    for cut in ("lạc bộ", "câu lạc", "bay nội bài", "hát lớn hà", "viện bạch mai", "quý iii"):
+        assert cut not in {k.lower() for k in keywords}
