@@ -73,13 +73,15 @@ class Enricher:
         analyzer: Analyzer = (
             CrfAnalyzer() if settings.ner_model == "tinstream" else UndertheseaAnalyzer()
         )
+        # One segmenter (and one word model in memory) for the search fields and keywords.
+        segmenter = WordSegmenter(max_chars=settings.max_segmented_chars)
         return cls(
             analyzer,
             settings,
             topics=TopicClassifier(),
             sentiment=SentimentScorer(),
-            keywords=KeywordExtractor(),
-            segmenter=WordSegmenter(max_chars=settings.max_segmented_chars),
+            keywords=KeywordExtractor(segmenter=segmenter),
+            segmenter=segmenter,
         )
 
     def warm_up(self) -> None:

@@ -301,8 +301,8 @@ class KeywordExtractor:
         }
         scored: list[tuple[float, str]] = []
         for key, found in candidates.items():
-            if found.count < 2 and key not in title_keys:
-                continue
+            if (found.count < 2 and key not in title_keys) or len(key) < 2:
+                continue  # seen once in passing, or a lone letter ("V" of "V.League")
             score = found.count * math.log(docs / df.get(key, UNSEEN_DOCUMENT_FREQUENCY))
             if " " not in key and not casing[key].named:
                 score *= SINGLE_SYLLABLE_WEIGHT
@@ -318,7 +318,8 @@ class KeywordExtractor:
             chosen.append(key)
             if len(chosen) == limit:
                 break
-        return [_surface(candidates[k], casing) for k in chosen]
+        named = {e.lower(): e for e in entities}
+        return [_surface(candidates[k], casing, named.get(k)) for k in chosen]
 
     @staticmethod
     def _cohesive(key: str, words: list[_Word], df: dict[str, int]) -> bool:
@@ -331,12 +332,15 @@ class KeywordExtractor:
         return bool(rarest) and together / rarest >= PHRASE_COHESION
 
 
-def _surface(found: _Candidate, casing: dict[str, _Casing]) -> str:
+def _surface(found: _Candidate, casing: dict[str, _Casing], entity: str | None) -> str:
     """As the article writes it mid-sentence, so names keep their capitals ("Bộ Y
     tế", "eo biển Đài Loan") and other words are lower case; a phrase seen only at
-    the start of sentences is cased word by word."""
+    the start of sentences is written as the entity facet of the same name, else
+    cased word by word."""
     if found.written:
         return _most_common(found.written)
+    if entity is not None:
+        return entity
     return " ".join(casing[w].surface(w) for w in found.words)
 
 

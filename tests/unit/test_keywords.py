@@ -195,3 +195,11 @@ def test_the_packaged_model_keeps_the_words_the_syllable_extractor_cut() -> None
         assert syllables_of(keyword) in runs, keyword
     for cut in ("lạc bộ", "câu lạc", "bay nội bài", "hát lớn hà", "viện bạch mai", "quý iii"):
         assert cut not in {k.lower() for k in keywords}
+
+
+def test_a_name_seen_only_at_sentence_starts_takes_the_entity_facets_case() -> None:
+    extractor = _extractor()
+    title = "Sông Lam thắng"
+    content = "Sông Lam thắng lớn. Sông Lam vui."
+    assert "sông lam" in extractor.extract(title, content, limit=5)
+    assert "Sông Lam" in extractor.extract(title, content, limit=5, entities=["Sông Lam"])
