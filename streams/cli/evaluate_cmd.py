@@ -135,3 +135,94 @@ def _table(scores: Scores) -> None:
             f"{name:<6} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>7.3f} "
             f"{row['support']:>8}"
         )
+
+
+_LABELS = Path(__file__).resolve().parents[2] / "eval" / "keywords"
+
+
+@evaluate.command()
+@env_option(
+    "--data",
+    "data",
+    envvar="TINSTREAM_SHARED_DATA",
+    default=Path("../shared/data"),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="the shared data folder, where the labelled articles are read by id",
+)
+@env_option(
+    "--labels",
+    "labels",
+    envvar="TINSTREAM_KEYWORD_LABELS",
+    default=_LABELS,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="folder of keyword label files (*.jsonl: id and keywords)",
+)
+@env_option(
+    "--entities/--no-entities",
+    "with_entities",
+    envvar="TINSTREAM_KEYWORD_EVAL_ENTITIES",
+    default=True,
+    help="give the extractor the article's entity facets (from tinstream's NER) to "
+    "demote, as the enricher does",
+)
+@json_flag
+def keywords(data: Path, labels: Path, with_entities: bool, as_json: bool) -> None:
+    """precision@5 and the whole-word share of the keywords, per label file.
+
+    See streams/enrichment/keyword_evaluation.py for the matching rule."""
+    from config import EnrichmentSettings
+    from indexers.segmenter import WordSegmenter
+    from streams.enrichment.keyword_evaluation import (
+        LabelledArticle,
+        entity_forms,
+        evaluate_keywords,
+        labelled_articles,
+        read_labels,
+        read_news,
+    )
+    from streams.enrichment.keywords import KeywordExtractor
+    from streams.enrichment.ner.model import CrfAnalyzer
+
+    files = sorted(labels.glob("*.jsonl"))
+    if not files:
+        raise click.UsageError(f"no *.jsonl label files in {labels}")
+    news = [data / "news" / "news-recent-train.jsonl.gz", data / "news" / "vntc-train.jsonl.gz"]
+    gold = {f.stem: read_labels(f) for f in files}
+    wanted = {k: v for g in gold.values() for k, v in g.items()}
+    articles = {a.id: a for a in labelled_articles(wanted, read_news(news))}
+    extractor = KeywordExtractor()
+    segmenter = WordSegmenter()
+    analyzer = CrfAnalyzer()
+    # The enricher reads this much content at most.
+    limit = EnrichmentSettings().max_nlp_chars
+
+    def extract(article: LabelledArticle) -> list[str]:
+        content = article.content[:limit]
+        forms = entity_forms(analyzer, article.title, content) if with_entities else []
+        return extractor.extract(article.title, content, 5, entities=forms)
+
+    results = {}
+    for name, labelled in gold.items():
+        chosen = [articles[k] for k in labelled]
+        with click.progressbar(
+            length=len(chosen), label=name, file=sys.stderr, show_pos=True
+        ) as bar:
+            results[name] = evaluate_keywords(
+                extract,
+                chosen,
+                segmenter,
+                on_article=lambda: bar.update(1),
+            )
+    if as_json:
+        print_json({name: scores.to_dict() for name, scores in results.items()})
+        return
+    click.echo(
+        f"{'labels':<10} {'articles':>8} {'p@5':>6} {'exact p@5':>9} {'gold found':>10} "
+        f"{'whole words':>11}"
+    )
+    for name, scores in results.items():
+        click.echo(
+            f"{name:<10} {scores.articles:>8} {scores.precision_at_5:>6.3f} "
+            f"{scores.exact_precision_at_5:>9.3f} "
+            f"{scores.gold_found:>10.3f} {scores.whole_word_share:>11.3f}"
+        )

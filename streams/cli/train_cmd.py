@@ -116,11 +116,14 @@ def sentiment(data: Path, out: Path, as_json: bool) -> None:
 @_shared_data()
 @_out(_MODELS / "keywords-df.json.gz")
 def keywords(data: Path, out: Path) -> None:
-    """Document frequencies of phrases in news/vntc-train.jsonl.gz, for TF-IDF keywords."""
+    """Document frequencies of words and phrases in news/vntc-train.jsonl.gz, for keywords."""
     from streams.enrichment.training import train_keywords
 
-    n = train_keywords(data / "news" / "vntc-train.jsonl.gz", out)
-    click.echo(f"{n} phrases written to {out}")
+    with click.progressbar(
+        length=25_338, label="segmenting articles", file=sys.stderr, show_pos=True
+    ) as bar:
+        n = train_keywords(data / "news" / "vntc-train.jsonl.gz", out, progress=bar.update)
+    click.echo(f"{n} words and phrases written to {out}")
 
 
 @train.command()

@@ -41,7 +41,7 @@ class Enricher:
         settings: limits and sizes.
         topics: the topic classifier, used when the publisher gave no category.
         sentiment: the tone of the article.
-        keywords: TF-IDF keyword extraction.
+        keywords: TF-IDF keywords over whole words (given the segmenter's words).
         segmenter: cuts title and content into words for the word-level search
             fields (here, where it runs beside the other NLP, in as many
             processes, rather than on the indexer's event loop).
@@ -73,13 +73,15 @@ class Enricher:
         analyzer: Analyzer = (
             CrfAnalyzer() if settings.ner_model == "tinstream" else UndertheseaAnalyzer()
         )
+        # One segmenter (and one word model in memory) for the search fields and keywords.
+        segmenter = WordSegmenter(max_chars=settings.max_segmented_chars)
         return cls(
             analyzer,
             settings,
             topics=TopicClassifier(),
             sentiment=SentimentScorer(),
-            keywords=KeywordExtractor(),
-            segmenter=WordSegmenter(max_chars=settings.max_segmented_chars),
+            keywords=KeywordExtractor(segmenter=segmenter),
+            segmenter=segmenter,
         )
 
     def warm_up(self) -> None:
@@ -113,10 +115,6 @@ class Enricher:
                     category = self._topics.classify(title, nlp_content)
                 if self._sentiment is not None:
                     sentiment = self._sentiment.score(title, nlp_content)
-                if self._keywords is not None:
-                    keywords = self._keywords.extract(
-                        title, nlp_content, self._settings.max_keywords
-                    )
                 if self._segmenter is not None:
                     title_words = self._segmenter.segment(title)
                     content_words = self._segmenter.segment(content)
@@ -126,6 +124,19 @@ class Enricher:
             "content", content, content_tokens
         )
         entities = merge_entities(mentions, f"{title}\n{content}")
+        if language == VIETNAMESE and self._keywords is not None:
+            # After the entities, which it demotes, and the words, which it reuses.
+            try:
+                keywords = self._keywords.extract(
+                    title,
+                    content[: self._settings.max_nlp_chars],
+                    self._settings.max_keywords,
+                    title_words=title_words or None,
+                    content_words=content_words or None,
+                    entities=[form for e in entities for form in (e.text, *e.aliases)],
+                )
+            except Exception as exc:
+                raise EnrichmentError(f"NLP failed: {type(exc).__name__}: {exc}") from exc
 
         def names(etype: str) -> tuple[str, ...]:
             return sequence_of_strings([e.text for e in entities if e.type == etype])

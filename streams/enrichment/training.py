@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,10 +134,21 @@ class _Loaded:
         return str(label), float(score)
 
 
-def train_keywords(news: Path, out: Path) -> int:
-    """Document frequencies of syllable n-grams over the news corpus; returns their number."""
-    texts = (f"{r['title']}\n{r['content']}" for r in read_jsonl(news))
-    table = document_frequencies(texts)
+def train_keywords(news: Path, out: Path, progress: Callable[[int], None] = lambda n: None) -> int:
+    """Document frequencies of words and word phrases over the news corpus, each
+    article's title and content cut into words by the search segmenter; returns
+    the number of entries written. ``progress`` hears of every article done."""
+    from indexers.segmenter import WordSegmenter
+
+    segmenter = WordSegmenter()
+
+    def articles() -> Iterator[list[tuple[str, str]]]:
+        for row in read_jsonl(news):
+            parts = [(text, segmenter.segment(text)) for text in (row["title"], row["content"])]
+            progress(1)
+            yield parts
+
+    table = document_frequencies(articles())
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8") as handle:
         json.dump(table, handle, ensure_ascii=False, separators=(",", ":"))

@@ -1,4 +1,4 @@
-"""Token alignment, mentions from BIO tags, merging, keywords."""
+"""Token alignment, mentions from BIO tags, merging (keywords: test_keywords.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import pytest
 
 from streams.enrichment.analysis import Token, UndertheseaAnalyzer, _align
 from streams.enrichment.entities import _trimmed, mentions_from_tokens, merge_entities, name_of
-from streams.enrichment.keywords import KeywordExtractor
 from streams.records import Mention
 
 
@@ -229,23 +228,3 @@ def test_a_piece_of_a_title_is_not_a_person() -> None:
 def test_a_name_ending_in_an_initial_keeps_its_full_stop() -> None:
     text = "Anh Nguyễn Văn T. kể lại."
     assert _mention("Nguyễn Văn T.", text, "PER").text == "Nguyễn Văn T."
-
-
-def test_keywords_are_cohesive_phrases_ranked_by_tf_idf() -> None:
-    frequencies = {
-        "docs": 1000,
-        "df": {
-            "giá": 300, "vàng": 200, "giá vàng": 100,
-            "thị": 500, "trường": 500, "thị trường": 400,
-            "tăng": 400, "mạnh": 300, "tăng mạnh": 50,
-            "vàng tăng": 8,  # next to each other by chance: not cohesive
-            "hà": 100, "nội": 100, "hà nội": 90,
-        },
-    }  # fmt: skip
-    extractor = KeywordExtractor(frequencies=frequencies)
-    title = "Giá vàng tăng mạnh"
-    content = "Giá vàng ở Hà Nội tăng mạnh. Thị trường sôi động, giá vàng lập đỉnh tại Hà Nội."
-    keywords = extractor.extract(title, content, limit=3)
-    assert keywords == ["giá vàng", "tăng mạnh", "Hà Nội"]
-    assert "vàng tăng" not in extractor.extract(title, content, limit=10)
-    assert extractor.extract(title, content, limit=0) == []
