@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -21,6 +19,7 @@ from streams.cli.options import (
     json_flag,
     print_json,
 )
+from streams.cli.signals import stop_on_signals
 from streams.errors import StreamsError
 from streams.lag.collector import KafkaOffsets, LagMonitor, kafka_offsets
 from streams.lag.model import GroupLag
@@ -166,22 +165,21 @@ def lag(
     missing topic or an unreachable broker."""
     source = _connect("lag", bootstrap_servers, timeout)
     monitor = LagMonitor(source, window=window)
+    stop = stop_on_signals()
     try:
         observed: list[GroupLag] = []
         rounds = 0
-        while True:
+        while not stop.is_set():
             observed = monitor.observe(list(groups), topics)
             rounds += 1
             if watch:
                 click.echo("\x1b[H\x1b[2J" + time.strftime("%H:%M:%S ") + _table(observed))
             if not watch and rounds >= samples:
                 break
-            time.sleep(interval)  # the observation interval itself, not a wait for the world
+            stop.wait(interval)  # the observation interval itself, not a wait for the world
     except StreamsError as exc:
         click.echo(f"lag: {exc}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        pass
     finally:
         source.close()
     if as_json:
@@ -248,15 +246,12 @@ def lag_exporter(
         settings,
     )
     server, _thread = start_http_server(port, addr=host, registry=registry)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop = stop_on_signals()
     click.echo(f"lag-exporter: serving http://{host}:{server.server_port}/metrics", err=True)
     try:
         while not stop.is_set():
             exporter.tick()
             stop.wait(interval)
-    except KeyboardInterrupt:
-        pass
     finally:
         server.shutdown()
         exporter.close()

@@ -283,6 +283,11 @@ def test_watch_refreshes_in_place_until_interrupted(
                 break
     finally:
         watch.send_signal(signal.SIGINT)
-        watch.communicate(timeout=30)
+        try:
+            watch.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            watch.kill()
+            watch.communicate()
+            pytest.fail("lag --watch did not stop within 30 s of SIGINT")
     assert screens >= 3
     assert watch.returncode == 0
