@@ -93,7 +93,7 @@ class Options:
     # The old model's logits are scaled by this before the correction is added: the
     # old model is over-confident on recent articles, and a softer prior lets the
     # recent articles overrule it where the topics have moved.
-    base_scale: float = 1.0
+    base_scale: float = 0.5
     iterations: int = 150
     folds: int = 5
     seeds: int = 3
