@@ -1,5 +1,5 @@
-"""``tinstream evaluate ner GOLD.conll`` (spans) and ``tinstream evaluate entities GOLD.tsv``
-(document facets): precision, recall and F1 per entity type."""
+"""``tinstream evaluate``: the enrichment measured against gold data: NER spans, document
+facets (entities), keywords and topic, each per class with its bar."""
 
 from __future__ import annotations
 
@@ -226,3 +226,69 @@ def keywords(data: Path, labels: Path, with_entities: bool, as_json: bool) -> No
             f"{scores.exact_precision_at_5:>9.3f} "
             f"{scores.gold_found:>10.3f} {scores.whole_word_share:>11.3f}"
         )
+
+
+@evaluate.command()
+@env_option(
+    "--data",
+    "data",
+    envvar="TINSTREAM_SHARED_DATA",
+    default=Path("../shared/data"),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="the shared data folder (read by path, never copied)",
+)
+@env_option(
+    "--model",
+    "model_path",
+    envvar="TINSTREAM_TOPIC_MODEL",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="a topic model other than the packaged one (scored on the held-out sets)",
+)
+@env_option(
+    "--recent-holdout",
+    envvar="TINSTREAM_TRAIN_RECENT_HOLDOUT",
+    default=25,
+    type=click.IntRange(0, 90),
+    help="percent of news-recent-train (fixed by id) held out, as the model was trained",
+)
+@env_option("--folds", envvar="TINSTREAM_EVAL_FOLDS", default=5, help="cross-validation folds")
+@env_option("--seeds", envvar="TINSTREAM_EVAL_SEEDS", default=3, help="repeats of the folds")
+@json_flag
+def topic(
+    data: Path,
+    model_path: Path | None,
+    recent_holdout: int,
+    folds: int,
+    seeds: int,
+    as_json: bool,
+) -> None:
+    """Topic accuracy on recent news (repeated cross-validation of the training recipe,
+    per topic), the model's accuracy on held-out recent and old articles, and the
+    calibration of its scores."""
+    from streams.cli.topic_report import echo_topic_evaluation
+    from streams.enrichment.classifiers import TOPIC_MODEL
+    from streams.enrichment.topic import TopicModel
+    from streams.enrichment.topic_training import Options, add_held_out, load_split, validate
+
+    split = load_split(
+        data / "news" / "vntc-train.jsonl.gz",
+        data / "news" / "news-recent-train.jsonl.gz",
+        recent_holdout,
+    )
+    options = Options(folds=folds, seeds=seeds)
+
+    def step(message: str) -> None:
+        click.echo(message, err=True)
+
+    with click.progressbar(
+        length=folds * seeds, label="cross-validating", file=sys.stderr, show_pos=True
+    ) as bar:
+        validated = validate(split, options, step, on_fold=lambda: bar.update(1))
+    model = TopicModel.load(model_path or TOPIC_MODEL)
+    evaluation = validated.evaluation
+    add_held_out(evaluation, model, split.old_test, split.recent_test)
+    if as_json:
+        print_json(evaluation.to_dict())
+        return
+    echo_topic_evaluation(evaluation, f"the model {model_path or TOPIC_MODEL}")

@@ -77,22 +77,32 @@ def ner(data: Path, out: Path, folds: int, iterations: int, l2: float) -> None:
 
 @train.command()
 @_shared_data()
-@_out(_MODELS / "topic.bin")
+@_out(_MODELS / "topic.npz")
+@env_option(
+    "--recent-holdout",
+    envvar="TINSTREAM_TRAIN_RECENT_HOLDOUT",
+    default=25,
+    type=click.IntRange(0, 90),
+    help="percent of news-recent-train (fixed by id, per topic) never trained on",
+)
 @json_flag
-def topic(data: Path, out: Path, as_json: bool) -> None:
-    """The topic classifier, from news/vntc-train.jsonl.gz (10% held out by id)."""
-    from streams.enrichment.training import train_topic
+def topic(data: Path, out: Path, recent_holdout: int, as_json: bool) -> None:
+    """The topic model, from news/vntc-train.jsonl.gz and news/news-recent-train.jsonl.gz."""
+    from streams.cli.topic_report import echo_topic_evaluation
+    from streams.enrichment.topic_training import train as train_topic
 
-    report = train_topic(data / "news" / "vntc-train.jsonl.gz", out)
-    if as_json:
-        print_json(
-            {"train": report.train, "held_out": report.held_out, "accuracy": report.accuracy}
-        )
-        return
-    click.echo(
-        f"topic model written to {out}: {report.train} articles trained, "
-        f"accuracy {report.accuracy:.4f} on {report.held_out} held out"
+    trained = train_topic(
+        data / "news" / "vntc-train.jsonl.gz",
+        data / "news" / "news-recent-train.jsonl.gz",
+        recent_holdout=recent_holdout,
+        progress=_step,
     )
+    trained.model.save(out)
+    if as_json:
+        print_json({"out": str(out), **trained.evaluation.to_dict()})
+        return
+    click.echo(f"topic model written to {out}")
+    echo_topic_evaluation(trained.evaluation)
 
 
 @train.command()

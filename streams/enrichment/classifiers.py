@@ -1,7 +1,9 @@
-"""Topic and sentiment: underthesea_core text classifiers (TF-IDF and a linear SVM, in Rust).
+"""Topic and sentiment classifiers, loaded lazily from the models the package ships.
 
-Both load lazily from the models the package ships, so constructing them costs
-nothing and unit tests can inject a stand-in.
+Sentiment is an underthesea_core text classifier (TF-IDF and a linear SVM, in
+Rust); topic is ``streams.enrichment.topic`` (TF-IDF and a softmax adapted to
+recent news, with a calibrated score). Constructing either costs nothing, and
+unit tests can inject a stand-in.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from streams.records import Label
 log = logging.getLogger(__name__)
 
 MODELS_DIR = Path(__file__).parent / "models"
-TOPIC_MODEL = MODELS_DIR / "topic.bin"
+TOPIC_MODEL = MODELS_DIR / "topic.npz"
 SENTIMENT_MODEL = MODELS_DIR / "sentiment.bin"
 
 
@@ -45,13 +47,18 @@ class LazyClassifier:
 
 
 class TopicClassifier:
-    """One of the eight topic slugs for an article, from its title and opening."""
+    """One of the eight topic slugs for an article, from its title and opening; the
+    score is the calibrated probability that the slug is right (see the model card)."""
 
     # The opening carries the topic; reading further costs time and adds little.
     MAX_CHARS = 3000
 
     def __init__(self, classifier: TextClassifier | None = None) -> None:
-        self._classifier = classifier or LazyClassifier(TOPIC_MODEL)
+        if classifier is None:
+            from streams.enrichment.topic import LazyTopicModel
+
+            classifier = LazyTopicModel(TOPIC_MODEL)
+        self._classifier = classifier
 
     def classify(self, title: str, content: str) -> Label:
         label, score = self._classifier.predict_with_score(f"{title}\n{content[: self.MAX_CHARS]}")
