@@ -1,4 +1,4 @@
-"""``tinstream train ner|topic|sentiment|keywords|words``: rebuild the models from data."""
+"""``tinstream train ner|topic|tone|keywords|words``: rebuild the models from data."""
 
 from __future__ import annotations
 
@@ -97,19 +97,35 @@ def topic(data: Path, out: Path, as_json: bool) -> None:
 
 @train.command()
 @_shared_data()
-@_out(_MODELS / "sentiment.bin")
+@_out(_MODELS / "tone.json.gz")
+@env_option("--folds", envvar="TINSTREAM_TRAIN_FOLDS", default=5, help="cross-validation folds")
 @json_flag
-def sentiment(data: Path, out: Path, as_json: bool) -> None:
-    """The sentence sentiment classifier, from sentiment/ and the team's news sentences."""
-    from streams.enrichment.training import train_sentiment
+def tone(data: Path, out: Path, folds: int, as_json: bool) -> None:
+    """The news tone model, from news/news-tone-train.jsonl (text joined by id from
+    news/vntc-train.jsonl.gz) and the team's news sentences; calibrated by cross-validation."""
+    from streams.enrichment.tone_training import train_from_data
 
-    report = train_sentiment(data / "sentiment", out)
+    report = train_from_data(data, folds=folds, progress=_step)
+    report.model.save(out)
     if as_json:
-        print_json({"train": report.train, "accuracy": report.accuracy})
+        print_json(
+            {
+                "out": str(out),
+                "train": report.train,
+                "extra": report.extra,
+                "cross_validated": report.cross_validated.to_dict(),
+            }
+        )
         return
-    click.echo(f"sentiment model written to {out}: {report.train} examples")
-    for name, accuracy in report.accuracy.items():
-        click.echo(f"  accuracy {accuracy:.4f} on {name}")
+    cv = report.cross_validated
+    click.echo(
+        f"tone model written to {out}: {report.train} articles (+{report.extra} team sentences), "
+        f"{len(report.model.vocabulary)} features"
+    )
+    click.echo(
+        f"  {cv.name}: macro-F1 {cv.macro_f1:.4f}, positive recall {cv.positive_recall:.4f}, "
+        f"ECE {cv.ece:.4f}"
+    )
 
 
 @train.command()
