@@ -24,6 +24,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -141,10 +142,38 @@ class ToneModel:
         out: FloatArray = np.asarray(values) @ self.weights[indices] + self.intercept
         return out
 
-    def probabilities(self, title: str, content: str) -> FloatArray:
-        """Calibrated P(negative), P(neutral), P(positive)."""
-        out: FloatArray = self.calibration.apply(self.logits(title, content)[None, :])[0]
-        return out
+    @cached_property
+    def _table(self) -> dict[str, tuple[float, float, float, float]]:
+        """Feature -> (idf, weight per class): one lookup per feature at inference."""
+        return {
+            name: (float(self.idf[i]), *(float(w) for w in self.weights[i]))  # type: ignore[misc]
+            for name, i in self.vocabulary.items()
+        }
+
+    def probabilities(self, title: str, content: str) -> tuple[float, float, float]:
+        """Calibrated P(negative), P(neutral), P(positive) of one article.
+
+        The same arithmetic as ``logits`` and ``Calibration.apply``, in plain
+        Python: for one short vector that is several times faster than numpy.
+        """
+        table = self._table
+        norm2 = s0 = s1 = s2 = 0.0
+        for name, count in features(title, content, self.options).items():
+            row = table.get(name)
+            if row is not None:
+                value = (1.0 + math.log(count)) * row[0]
+                norm2 += value * value
+                s0 += value * row[1]
+                s1 += value * row[2]
+                s2 += value * row[3]
+        norm = math.sqrt(norm2) or 1.0
+        t = self.calibration.temperature
+        b = self.calibration.bias
+        z = [(float(self.intercept[c]) + s / norm) / t + b[c] for c, s in enumerate((s0, s1, s2))]
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        return e[0] / total, e[1] / total, e[2] / total
 
     def to_json(self) -> dict[str, Any]:
         names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)

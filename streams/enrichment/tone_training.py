@@ -77,7 +77,7 @@ class TrainingOptions:
     features: FeatureOptions = field(default_factory=FeatureOptions)
     min_df: int = 2
     max_features: int = 30_000
-    l2: float = 1e-3
+    l2: float = 1e-4
     # Class weights against the imbalance: positive stories are the rarest.
     balanced: bool = True
     iterations: int = 300
