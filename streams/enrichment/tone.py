@@ -51,8 +51,9 @@ _CLAUSE = re.compile(r"[^\w\s]+|\n")
 class FeatureOptions:
     """How an article becomes features (stored with the model)."""
 
-    # The opening carries the story; the rest adds quotes and background.
-    opening_chars: int = 1000
+    # The opening carries the story; further on come quotes and background.
+    # 2,000 beat 1,000 and 500 in cross-validation (see the model card).
+    opening_chars: int = 2000
     # The lead (headline and first lines) is also counted apart, so the model can
     # weigh it: it says what the story is about. 0: the title alone.
     lead_chars: int = 300
