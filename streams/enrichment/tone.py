@@ -2,9 +2,9 @@
 
 A document-level model, trained on news labelled for the tone of the story
 (``news/news-tone-*.jsonl``, see the model card): TF-IDF over lower-cased
-syllables and syllable pairs of the title and the opening, the title's own
-features counted apart (a headline says what the story is about), and a
-multinomial logistic regression written in numpy.
+syllables and syllable pairs of the title and the opening, the lead's (title
+and first lines) counted apart as well (it says what the story is about), and
+a multinomial logistic regression (trained in numpy, see tone_training.py).
 
 Its raw probabilities are then calibrated on cross-validated scores (a
 temperature and one bias per class), so that the score, P(positive) -
