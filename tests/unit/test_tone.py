@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from streams.cli.main import cli
 from streams.enrichment.tone import (
+    CLASSES,
     Calibration,
     FeatureOptions,
     Thresholds,
@@ -23,16 +24,23 @@ from streams.enrichment.tone_training import (
     EXTRA_LABELS,
     EXTRA_SECOND_PASS,
     RECENT_LABELS,
+    RECENT_MORE_LABELS,
+    RECENT_MORE_SECOND_PASS,
     RECENT_SECOND_PASS,
+    RECENT_WEIGHT,
     LabelledSet,
     TrainingOptions,
     cohen_kappa,
     evaluate,
     fit,
     fit_calibration,
+    in_recent_holdout,
     read_labels,
+    recent_holdout_set,
+    recent_labels,
     score_predictions,
     train_tone,
+    training_labels,
 )
 
 SHARED = Path(os.environ.get("TINSTREAM_SHARED_DATA", "../shared/data"))
@@ -181,28 +189,71 @@ def test_training_cross_validates_calibrates_and_sets_thresholds() -> None:
 
 
 @pytest.mark.parametrize(
-    ("labels", "second", "size"),
-    [(RECENT_LABELS, RECENT_SECOND_PASS, 100), (EXTRA_LABELS, EXTRA_SECOND_PASS, 150)],
+    ("labels", "second", "size", "twice", "dropped"),
+    [
+        (RECENT_LABELS, RECENT_SECOND_PASS, 100, 40, 1),
+        (EXTRA_LABELS, EXTRA_SECOND_PASS, 150, 40, 1),
+        (RECENT_MORE_LABELS, RECENT_MORE_SECOND_PASS, 130, 30, 3),
+    ],
 )
-def test_the_team_labels_and_their_second_pass(labels: Path, second: Path, size: int) -> None:
+def test_the_team_labels_and_their_second_pass(
+    labels: Path, second: Path, size: int, twice: int, dropped: int
+) -> None:
     first = dict(read_labels(labels))
     again = dict(read_labels(second))
-    assert len(first) >= size and len(again) == 40
+    assert len(first) >= size and len(again) == twice
     both = [i for i in again if i in first]
-    # The one disagreement was dropped from the set, as the shared set does.
-    assert len(both) == len(again) - 1
+    # The disagreements were dropped from the set, as the shared set does.
+    assert len(both) == len(again) - dropped
     assert cohen_kappa([first[i] for i in both], [again[i] for i in both]) == 1.0
 
 
 def test_the_team_labels_are_disjoint_from_the_shared_sets() -> None:
     extra = {i for i, _ in read_labels(EXTRA_LABELS)}
     recent = {i for i, _ in read_labels(RECENT_LABELS)}
+    more = {i for i, _ in read_labels(RECENT_MORE_LABELS)}
     shared = {
         i
         for name in ("news-tone-train.jsonl", "news-tone-dev.jsonl")
         for i, _ in read_labels(SHARED / "news" / name)
     }
     assert not extra & shared and not recent & shared and not extra & recent
+    assert not more & (shared | extra | recent)
+
+
+def test_the_recent_held_out_slice_is_fixed_and_never_trained_on() -> None:
+    everything = recent_labels()
+    held = {i for i, _ in everything if in_recent_holdout(i)}
+    # About 30%, fixed by the id alone, with every class in it.
+    assert 0.25 <= len(held) / len(everything) <= 0.4
+    assert held == {i for i, _ in everything if in_recent_holdout(i)}
+    assert {label for i, label in everything if i in held} == set(CLASSES)
+    older, recent = training_labels(SHARED)
+    trained = {i for i, _ in older + recent}
+    assert not trained & held
+    assert {i for i, _ in recent} | held == {i for i, _ in everything}
+    assert len(recent_holdout_set(SHARED).articles) == len(held)
+
+
+def test_the_recent_rows_are_scored_fold_by_fold() -> None:
+    data = _invented()
+    ids = [f"a{i}" for i in range(len(INVENTED))]
+    recent = [i % 2 == 0 for i in range(len(ids))]
+    options = TrainingOptions(min_df=1, iterations=100)
+    report = train_tone(ids, data, options, folds=3, recent=recent, recent_weight=2.0)
+    assert report.recent is not None
+    assert report.recent.pooled.n == sum(recent)
+    assert sum(f.n for f in report.recent.folds) == sum(recent)
+    summary = report.recent.summary()
+    assert summary["recent_weight"] == 2.0
+    assert summary["macro_f1"]["min"] <= summary["macro_f1"]["mean"] <= summary["macro_f1"]["max"]
+    assert train_tone(ids, data, options, folds=3).recent is None
+
+
+def test_the_cli_default_recent_weight_is_the_trained_one() -> None:
+    from streams.cli import train_cmd
+
+    assert train_cmd._RECENT_WEIGHT == RECENT_WEIGHT
 
 
 def test_cohen_kappa() -> None:
