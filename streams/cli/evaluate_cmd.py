@@ -86,7 +86,8 @@ def ner(gold: Path, model: str, model_dir: Path | None, as_json: bool) -> None:
 )
 @json_flag
 def tone(data: Path, model_path: Path | None, as_json: bool) -> None:
-    """Tone scores on news/news-tone-dev.jsonl, the team's recent set and news items:
+    """Tone scores on news/news-tone-dev.jsonl, the held-out ~30% of the team's recent
+    labels (never trained on) and the team's news items:
     per-class precision, recall and F1, macro-F1, positive recall, calibration (ECE)."""
     from streams.enrichment.tone import TONE_MODEL, ToneModel
     from streams.enrichment.tone_training import evaluate as evaluate_tone

@@ -511,6 +511,8 @@ class ToneReport:
     train: int
     extra: int
     recent: RecentCrossValidation | None = None
+    # The out-of-fold logits of the training rows, for studies of calibration.
+    logits: FloatArray | None = None
 
 
 def train_tone(
@@ -580,7 +582,7 @@ def train_tone(
         calibration,
         thresholds,
     )
-    return ToneReport(model, cv, n, len(extra), recent_cv)
+    return ToneReport(model, cv, n, len(extra), recent_cv, logits)
 
 
 def _calibrate(logits: FloatArray, labels: Sequence[str]) -> tuple[Calibration, Thresholds]:

@@ -271,7 +271,8 @@ def test_cli_commands_exist() -> None:
 
 
 def test_the_committed_model_meets_the_bar_on_the_shared_dev_set() -> None:
-    """Reads the shared data by path (never copied): macro-F1 >= 0.75 on news-tone-dev."""
+    """Reads the shared data by path (never copied): macro-F1 >= 0.75 on news-tone-dev,
+    and the held-out recent slice stays where it was measured."""
     result = CliRunner().invoke(cli, ["evaluate", "tone", "--data", str(SHARED), "--json"])
     assert result.exit_code == 0, result.output
     scores = {r["set"]: r for r in json.loads(result.stdout)}
@@ -279,4 +280,11 @@ def test_the_committed_model_meets_the_bar_on_the_shared_dev_set() -> None:
     assert dev["articles"] == 191
     assert dev["macro_f1"] >= 0.75
     assert dev["ece"] < 0.1
+    # The held-out ~30% of the team's recent labels, never trained on: measured
+    # 0.692 (positive recall 0.765) once, at the end; 0.03 of noise margin (one
+    # article of 83 moves macro-F1 by about 0.01).
+    recent = scores["news-tone-recent held-out (team-labelled, never trained on)"]
+    assert recent["articles"] == 83
+    assert recent["macro_f1"] >= 0.66
+    assert recent["positive_recall"] >= 0.5
     assert set(dev["by_class"]) == {"negative", "neutral", "positive"}
