@@ -1,5 +1,5 @@
 """``tinstream evaluate``: the enrichment measured against gold data: NER spans, document
-facets (entities), keywords and topic, each per class with its bar."""
+facets (entities), keywords, topic and tone, each per class with its bar."""
 
 from __future__ import annotations
 
@@ -292,3 +292,55 @@ def topic(
         print_json(evaluation.to_dict())
         return
     echo_topic_evaluation(evaluation, f"the model {model_path or TOPIC_MODEL}")
+
+
+@evaluate.command()
+@env_option(
+    "--data",
+    "data",
+    envvar="TINSTREAM_SHARED_DATA",
+    default=Path("../shared/data"),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="the shared data folder (read by path, never copied)",
+)
+@env_option(
+    "--model",
+    "model_path",
+    envvar="TINSTREAM_TONE_MODEL",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="a tone model other than the packaged one",
+)
+@json_flag
+def tone(data: Path, model_path: Path | None, as_json: bool) -> None:
+    """Tone scores on news/news-tone-dev.jsonl, the held-out ~30% of the team's recent
+    labels (never trained on) and the team's news items:
+    per-class precision, recall and F1, macro-F1, positive recall, calibration (ECE)."""
+    from streams.enrichment.tone import TONE_MODEL, ToneModel
+    from streams.enrichment.tone_training import evaluate as evaluate_tone
+    from streams.enrichment.tone_training import evaluation_sets
+
+    model = ToneModel.load(model_path or TONE_MODEL)
+    sets = evaluation_sets(data)
+    with click.progressbar(sets, label="evaluating", file=sys.stderr) as bar:
+        results = [evaluate_tone(model, s) for s in bar]
+    if as_json:
+        print_json([r.to_dict() for r in results])
+        return
+    for r in results:
+        click.echo(
+            f"{r.name}: {r.n} articles, macro-F1 {r.macro_f1:.3f}, accuracy {r.accuracy:.3f}, "
+            f"positive recall {r.positive_recall:.3f}, ECE {r.ece:.3f}"
+        )
+        click.echo(f"  {'class':<9} {'precision':>9} {'recall':>7} {'f1':>7} {'support':>8}")
+        for name, s in r.by_class.items():
+            click.echo(
+                f"  {name:<9} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>7.3f} {s.support:>8}"
+            )
+        click.echo("  reliability (top class): probability bin, articles, confidence, accuracy")
+        for b in r.reliability:
+            row = f"{b.low:.1f}-{b.high:.1f} {b.count:>5} {b.confidence:>10.3f} {b.accuracy:>9.3f}"
+            click.echo(f"    {row}")
+        click.echo("  label accuracy by |score|")
+        for b in r.by_strength:
+            click.echo(f"    {b.low:.1f}-{b.high:.1f} {b.count:>5} {b.accuracy:>9.3f}")

@@ -1,4 +1,4 @@
-"""``tinstream train ner|topic|sentiment|keywords|words``: rebuild the models from data."""
+"""``tinstream train ner|topic|tone|keywords|words``: rebuild the models from data."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _MODELS = Path(__file__).resolve().parents[1] / "enrichment" / "models"
 _DATA_HELP = "the shared data folder (read by path, never copied)"
+# Keep equal to tone_training.RECENT_WEIGHT (a unit test checks); not imported
+# here so that the CLI starts without numpy.
+_RECENT_WEIGHT = 1.0
 
 
 def _shared_data() -> Callable[[F], F]:
@@ -107,19 +110,54 @@ def topic(data: Path, out: Path, recent_holdout: int, as_json: bool) -> None:
 
 @train.command()
 @_shared_data()
-@_out(_MODELS / "sentiment.bin")
+@_out(_MODELS / "tone.json.gz")
+@env_option("--folds", envvar="TINSTREAM_TRAIN_FOLDS", default=5, help="cross-validation folds")
+@env_option(
+    "--recent-weight",
+    envvar="TINSTREAM_TONE_RECENT_WEIGHT",
+    default=_RECENT_WEIGHT,
+    type=float,
+    help="weight of a team-labelled recent article against an older one (chosen by CV)",
+)
 @json_flag
-def sentiment(data: Path, out: Path, as_json: bool) -> None:
-    """The sentence sentiment classifier, from sentiment/ and the team's news sentences."""
-    from streams.enrichment.training import train_sentiment
+def tone(data: Path, out: Path, folds: int, recent_weight: float, as_json: bool) -> None:
+    """The news tone model, from news/news-tone-train.jsonl (text joined by id from
+    news/vntc-train.jsonl.gz), the team's labels (more vntc-train articles; recent
+    articles outside the final held-out slice) and news sentences; calibrated by
+    cross-validation, with the recent articles also scored fold by fold."""
+    from streams.enrichment.tone_training import train_from_data
 
-    report = train_sentiment(data / "sentiment", out)
+    report = train_from_data(data, folds=folds, recent_weight=recent_weight, progress=_step)
+    report.model.save(out)
+    recent = report.recent.summary() if report.recent else None
     if as_json:
-        print_json({"train": report.train, "accuracy": report.accuracy})
+        print_json(
+            {
+                "out": str(out),
+                "train": report.train,
+                "extra": report.extra,
+                "cross_validated": report.cross_validated.to_dict(),
+                "recent_cross_validated": recent,
+            }
+        )
         return
-    click.echo(f"sentiment model written to {out}: {report.train} examples")
-    for name, accuracy in report.accuracy.items():
-        click.echo(f"  accuracy {accuracy:.4f} on {name}")
+    cv = report.cross_validated
+    click.echo(
+        f"tone model written to {out}: {report.train} articles (+{report.extra} team sentences), "
+        f"{len(report.model.vocabulary)} features"
+    )
+    click.echo(
+        f"  {cv.name}: macro-F1 {cv.macro_f1:.4f}, positive recall {cv.positive_recall:.4f}, "
+        f"ECE {cv.ece:.4f}"
+    )
+    if recent:
+        for measure in ("macro_f1", "positive_recall", "ece"):
+            m = recent[measure]
+            click.echo(
+                f"  recent ({recent['articles']} articles, {recent['folds']}-fold CV, weight "
+                f"{recent['recent_weight']}): {measure} mean {m['mean']:.4f} sd {m['std']:.4f} "
+                f"[{m['min']:.4f}, {m['max']:.4f}], pooled {recent['pooled'][measure]:.4f}"
+            )
 
 
 @train.command()

@@ -10,13 +10,14 @@ from config import EnrichmentSettings
 from indexers.segmenter import WordSegmenter
 from streams import PIPELINE_VERSION
 from streams.enrichment.analysis import Analyzer, Token, UndertheseaAnalyzer
-from streams.enrichment.classifiers import SentimentScorer, TopicClassifier
+from streams.enrichment.classifiers import TopicClassifier
 from streams.enrichment.entities import mentions_from_tokens, merge_entities
 from streams.enrichment.keywords import KeywordExtractor
 from streams.enrichment.language import VIETNAMESE, detect_language
 from streams.enrichment.ner.model import CrfAnalyzer
 from streams.enrichment.simhash import simhash
 from streams.enrichment.text import clean_text, word_count
+from streams.enrichment.tone import ToneScorer
 from streams.errors import EnrichmentError, InvalidArticle
 from streams.records import EnrichedArticle, Label, RawArticle, sequence_of_strings
 
@@ -40,7 +41,7 @@ class Enricher:
         analyzer: the entity tagger; loaded lazily by it.
         settings: limits and sizes.
         topics: the topic classifier, used when the publisher gave no category.
-        sentiment: the tone of the article.
+        sentiment: the tone of the article (one calibrated decision per article).
         keywords: TF-IDF keywords over whole words (given the segmenter's words).
         segmenter: cuts title and content into words for the word-level search
             fields (here, where it runs beside the other NLP, in as many
@@ -54,7 +55,7 @@ class Enricher:
         settings: EnrichmentSettings,
         *,
         topics: TopicClassifier | None = None,
-        sentiment: SentimentScorer | None = None,
+        sentiment: ToneScorer | None = None,
         keywords: KeywordExtractor | None = None,
         segmenter: WordSegmenter | None = None,
         clock: Callable[[], datetime] = _now,
@@ -79,7 +80,7 @@ class Enricher:
             analyzer,
             settings,
             topics=TopicClassifier(),
-            sentiment=SentimentScorer(),
+            sentiment=ToneScorer(),
             keywords=KeywordExtractor(segmenter=segmenter),
             segmenter=segmenter,
         )

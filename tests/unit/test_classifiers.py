@@ -1,4 +1,4 @@
-"""Topic and sentiment over stand-in classifiers; the document-level tone rules."""
+"""Topic over a stand-in classifier; the enricher with stand-in topic and tone models."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 from config import EnrichmentSettings
 from streams.enrichment import Enricher
-from streams.enrichment.classifiers import SentimentScorer, TopicClassifier
+from streams.enrichment.classifiers import TopicClassifier
+from streams.enrichment.tone import ToneScorer
 from streams.records import RawArticle
 from tests.unit.fakes import DictionaryAnalyzer
+from tests.unit.test_tone import _hand_model
 
 
 class KeywordClassifier:
@@ -27,38 +29,6 @@ class KeywordClassifier:
         return self.default, 0.6
 
 
-SENTIMENT_CUES = {"lũ": "negative", "thiệt hại": "negative", "cảm ơn": "positive"}
-
-
-def test_a_flood_report_quoting_thanks_stays_negative() -> None:
-    scorer = SentimentScorer(KeywordClassifier(SENTIMENT_CUES))
-    label = scorer.score(
-        "Lũ cuốn trôi nhà cửa",
-        'Nước lũ dâng cao trong đêm. Thiệt hại rất lớn. "Chúng tôi cảm ơn bộ đội", '
-        'một người nói. "Xin cảm ơn", người khác nói. Cảm ơn các nhà hảo tâm.',
-    )
-    assert label.label == "negative"
-    assert -1.0 <= label.score < -0.2
-
-
-def test_good_news_is_positive_and_plain_news_neutral() -> None:
-    scorer = SentimentScorer(
-        KeywordClassifier({"vô địch": "positive", "kỷ lục": "positive"}, default="neutral")
-    )
-    good = scorer.score("Đội tuyển vô địch", "Đội tuyển vô địch. Lập kỷ lục mới.")
-    assert (good.label, good.source) == ("positive", "model")
-    assert 0.2 <= good.score <= 1.0
-    plain = scorer.score("Lịch họp", "Cuộc họp diễn ra lúc 9 giờ. Địa điểm ở hội trường.")
-    assert plain.label == "neutral"
-    assert plain.score == 0.0
-
-
-def test_sentiment_reads_a_bounded_number_of_sentences() -> None:
-    classifier = KeywordClassifier({})
-    SentimentScorer(classifier).score("Tiêu đề", "Câu. " * 500)
-    assert len(classifier.seen) == SentimentScorer.MAX_SENTENCES + 1
-
-
 def test_topic_reads_title_and_opening() -> None:
     classifier = KeywordClassifier({"bóng đá": "the-thao"}, default="doi-song")
     label = TopicClassifier(classifier).classify("Trận bóng đá", "x" * 10_000)
@@ -71,7 +41,7 @@ def _enricher() -> Enricher:
         DictionaryAnalyzer({}),
         EnrichmentSettings(),
         topics=TopicClassifier(KeywordClassifier({"bóng": "the-thao"})),
-        sentiment=SentimentScorer(KeywordClassifier(SENTIMENT_CUES)),
+        sentiment=ToneScorer(_hand_model()),
         clock=lambda: datetime(2026, 1, 1, tzinfo=UTC),
     )
 
@@ -88,6 +58,10 @@ def test_the_publishers_category_wins_and_the_model_fills_the_gap() -> None:
     assert out.category is not None
     assert (out.category.label, out.category.source) == ("the-thao", "model")
     assert out.sentiment is not None and out.sentiment.label == "neutral"
+    good = _enricher().enrich(RawArticle.from_mapping({"title": "Tin tốt", "content": "Rất tốt."}))
+    assert good.sentiment is not None
+    assert (good.sentiment.label, good.sentiment.source) == ("positive", "model")
+    assert good.sentiment.score > 0.3
 
 
 def test_non_vietnamese_articles_get_no_vietnamese_labels() -> None:
