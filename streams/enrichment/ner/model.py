@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 FIRST_PASS_FILE = "first-pass.crfsuite"
 SECOND_PASS_FILE = "second-pass.crfsuite"
 CAPITALS_FILE = "capitals.json"
+CLUSTERS_FILE = "clusters.json"
 DEFAULT_MODEL_DIR = Path(__file__).parents[1] / "models" / "ner"
 
 
@@ -45,20 +46,33 @@ class NerModel:
             tagger.load(str(directory / name))
             taggers.append(tagger)
         ratios = json.loads((directory / CAPITALS_FILE).read_text(encoding="utf-8"))
-        return cls(Featurizer(Gazetteer(), ratios), taggers[0], taggers[1], KnownNames())
+        clusters_path = directory / CLUSTERS_FILE
+        # A model trained before clusters existed has no table and uses no cluster features.
+        clusters = (
+            json.loads(clusters_path.read_text(encoding="utf-8"))
+            if clusters_path.exists()
+            else None
+        )
+        featurizer = Featurizer(Gazetteer(), ratios, clusters)
+        return cls(featurizer, taggers[0], taggers[1], KnownNames())
 
     def tag_document(self, document: list[list[str]]) -> list[list[str]]:
-        """BIO tags for each sentence (a list of syllables) of one document."""
-        first = [list(self.first.tag(self.featurizer.features(words))) for words in document]
+        """BIO tags for each sentence (a list of syllables) of one document.
+
+        The sentence features are built once: the second pass adds the document
+        memory to the first pass's lists instead of rebuilding them.
+        """
+        local = [self.featurizer.local_features(words) for words in document]
+        first = [list(self.first.tag(x)) for x in local]
         memory = DocumentMemory.of(zip(document, first, strict=True))
         return [
             join_hyphenated(
                 words,
                 self.lists.fill(
-                    words, list(self.second.tag(self.featurizer.features(words, memory)))
+                    words, list(self.second.tag(self.featurizer.with_memory(words, x, memory)))
                 ),
             )
-            for words in document
+            for words, x in zip(document, local, strict=True)
         ]
 
 
@@ -90,6 +104,16 @@ def join_hyphenated(words: list[str], tags: list[str]) -> list[str]:
     return tags
 
 
+# Lists whose long names and acronyms are unambiguous enough to tag on their own.
+_KNOWN_LISTS = (
+    ("org", "ORG"),
+    ("company", "ORG"),
+    ("club", "ORG"),
+    ("loc", "LOC"),
+    ("vnloc", "LOC"),
+)
+
+
 class KnownNames:
     """Unambiguous names from the gazetteers, tagged where the CRF left them untagged.
 
@@ -101,7 +125,7 @@ class KnownNames:
 
     def __init__(self) -> None:
         self._by_first: dict[str, list[tuple[list[str], str]]] = {}
-        for list_name, etype in (("org", "ORG"), ("loc", "LOC"), ("vnloc", "LOC")):
+        for list_name, etype in _KNOWN_LISTS:
             for phrase in GAZETTEERS[list_name]:
                 words = [s.text for s in syllables(phrase)]
                 acronym = len(words) == 1 and len(phrase) >= 3 and phrase.isupper()
