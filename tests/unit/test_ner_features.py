@@ -180,9 +180,7 @@ def test_the_second_pass_gets_the_features_of_a_full_rebuild() -> None:
     document = [["ông", "Thư", "đến", "Bộ", "Y", "tế", "."], ["Thư", "về", "nhà", "."]]
     model.tag_document(document)
     assert first.seen == [featurizer.features(words) for words in document]
-    memory = DocumentMemory.of(
-        (words, first.tag(featurizer.features(words))) for words in document
-    )
+    memory = DocumentMemory.of((words, first.tag(featurizer.features(words))) for words in document)
     assert memory.syllable_types == {"thư": "PER"}
     # The old path: every feature computed again for the second pass.
     assert second.seen == [featurizer.features(words, memory) for words in document]

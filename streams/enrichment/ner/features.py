@@ -154,7 +154,7 @@ def spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
 
 # Punctuation that closes the reach of an organisation head word: "Sở Giáo dục và
 # Đào tạo" is one name, "ở Sở, các em ..." is not.
-_CLAUSE_BREAK = frozenset(",.;:()!?\"“”…")
+_CLAUSE_BREAK = frozenset(',.;:()!?"“”…')
 # How far after a head word ("Bộ", "Công ty", "Đại học") a syllable may still be
 # inside the organisation's name; most names are shorter.
 _HEAD_REACH = 8
