@@ -211,6 +211,10 @@ Sun Group|Vietcombank|VietinBank|Vietinbank|BIDV|Agribank|Techcombank|VPBank|MB|
 Sacombank|SHB|HDBank|TPBank|VIB|OCB|SeABank|MSB|Eximbank|LienVietPostBank|Nam A Bank|
 Bảo Việt|Prudential|Manulife|AIA|HSBC|Citibank|Standard Chartered|JPMorgan|Goldman Sachs|
 Morgan Stanley|Deutsche Bank|UBS|Credit Suisse|Barclays|Visa|Mastercard|PayPal|
+Nike|Adidas|Puma|Reebok|Fila|Converse|Vans|New Balance|Asics|Mizuno|Yonex|Wilson|Dunlop|
+Spalding|Speedo|Lacoste|Gucci|Louis Vuitton|Chanel|Dior|Prada|Hermès|Versace|Armani|Zara|
+H&M|Uniqlo|Rolex|Omega|Swatch|L'Oréal|Shiseido|Heineken|Carlsberg|Tiger|Red Bull|Vinasun|
+Mai Linh|Biti's|Kinh Đô|Acecook|Vissan|Vinaconex|Sông Đà|Licogi|Coteccons|Hapro|Satra|
 Thép Pomina|Hoa Sen|Gelex|REE|Vietjet|SSI|VNDirect|HOSE|HNX|Sở Giao dịch Chứng khoán
 """
 

@@ -113,6 +113,10 @@ _KNOWN_LISTS = (
     ("vnloc", "LOC"),
 )
 
+# Acronyms of a kind of institution, not of one: "UBND" alone is often a title's
+# part ("Chủ tịch UBND"); the CRF decides them.
+_GENERIC = frozenset({"UBND", "HĐND", "TAND", "VKSND", "NXB", "CLB"})
+
 
 class KnownNames:
     """Unambiguous names from the gazetteers, tagged where the CRF left them untagged.
@@ -128,7 +132,12 @@ class KnownNames:
         for list_name, etype in _KNOWN_LISTS:
             for phrase in GAZETTEERS[list_name]:
                 words = [s.text for s in syllables(phrase)]
-                acronym = len(words) == 1 and len(phrase) >= 3 and phrase.isupper()
+                acronym = (
+                    len(words) == 1
+                    and len(phrase) >= 3
+                    and phrase.isupper()
+                    and phrase not in _GENERIC
+                )
                 if acronym or len(words) >= 2:
                     self._by_first.setdefault(words[0], []).append((words, etype))
         for entries in self._by_first.values():
