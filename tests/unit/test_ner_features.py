@@ -235,3 +235,29 @@ def test_an_organisation_head_reaches_the_lower_case_words_of_its_name() -> None
     feats = featurizer.features(words)
     assert "oh=2l" in feats[2] and "oh=3l" in feats[3]
     assert not any(f.startswith("oh=") for f in feats[7])  # the comma ends the name
+
+
+def test_train_clusters_command_writes_the_table_to_out(tmp_path: Path) -> None:
+    import gzip
+    import json
+
+    from click.testing import CliRunner
+
+    from streams.cli.main import cli
+
+    news = tmp_path / "data" / "news"
+    news.mkdir(parents=True)
+    names = ["Tâm", "Lan", "Hùng", "Mai"]
+    with gzip.open(news / "vntc-train.jsonl.gz", "wt", encoding="utf-8") as handle:
+        for n in names:
+            for m in names:
+                article = {"title": f"Anh {n} và chị {m}", "content": f"Hôm nay anh {n} gặp {m}."}
+                handle.write(json.dumps(article, ensure_ascii=False) + "\n")
+    out = tmp_path / "model" / "clusters.json"
+    result = CliRunner().invoke(
+        cli, ["train", "clusters", "--data", str(tmp_path / "data"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    table = json.loads(out.read_text(encoding="utf-8"))
+    assert {"tâm", "lan", "anh", "gặp"} <= table.keys()
+    assert all(len(ids) == 3 for ids in table.values())
