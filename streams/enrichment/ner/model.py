@@ -63,7 +63,13 @@ class NerModel:
         memory to the first pass's lists instead of rebuilding them.
         """
         local = [self.featurizer.local_features(words) for words in document]
-        first = [list(self.first.tag(x)) for x in local]
+        # The first pass only feeds the memory, which keeps capitalised names: a
+        # sentence with no capital after its first syllable has little to give it
+        # (about half of news sentences), and is not tagged twice.
+        first = [
+            list(self.first.tag(x)) if _inner_capital(words) else ["O"] * len(words)
+            for words, x in zip(document, local, strict=True)
+        ]
         memory = DocumentMemory.of(zip(document, first, strict=True))
         return [
             join_hyphenated(
@@ -74,6 +80,10 @@ class NerModel:
             )
             for words, x in zip(document, local, strict=True)
         ]
+
+
+def _inner_capital(words: list[str]) -> bool:
+    return any(w[:1].isupper() for w in words[1:])
 
 
 def join_hyphenated(words: list[str], tags: list[str]) -> list[str]:
