@@ -1,4 +1,4 @@
-"""``tinstream train ner|topic|tone|keywords|words``: rebuild the models from data."""
+"""``tinstream train ner|clusters|topic|tone|keywords|words``: rebuild the models from data."""
 
 from __future__ import annotations
 
@@ -62,8 +62,18 @@ def train() -> None:
     "--iterations", envvar="TINSTREAM_TRAIN_ITERATIONS", default=300, help="L-BFGS iterations"
 )
 @env_option("--l2", envvar="TINSTREAM_TRAIN_L2", default=0.05, help="L2 penalty")
-def ner(data: Path, out: Path, folds: int, iterations: int, l2: float) -> None:
-    """The CRF entity tagger, from ner/vlsp2016-ner-train.conll and news/ (capitals)."""
+@env_option(
+    "--clusters",
+    "clusters",
+    envvar="TINSTREAM_TRAIN_CLUSTERS",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="a syllable cluster table from 'train clusters' (default: learn it from news/)",
+)
+def ner(
+    data: Path, out: Path, folds: int, iterations: int, l2: float, clusters: Path | None
+) -> None:
+    """The CRF entity tagger, from ner/vlsp2016-ner-train.conll and news/ (capitals, clusters)."""
     from streams.enrichment.ner.train import TrainingOptions
     from streams.enrichment.ner.train import train as train_ner
 
@@ -74,8 +84,20 @@ def ner(data: Path, out: Path, folds: int, iterations: int, l2: float) -> None:
         out,
         options,
         progress=_step,
+        clusters=clusters,
     )
     click.echo(f"NER model written to {out}")
+
+
+@train.command()
+@_shared_data()
+@_out(_MODELS / "ner" / "clusters.json")
+def clusters(data: Path, out: Path) -> None:
+    """Syllable clusters for the NER, from the unlabelled news/vntc-train.jsonl.gz (~2 min)."""
+    from streams.enrichment.ner.train import train_clusters
+
+    table = train_clusters(data / "news" / "vntc-train.jsonl.gz", out, progress=_step)
+    click.echo(f"{len(table)} syllable clusters written to {out}")
 
 
 @train.command()

@@ -158,3 +158,113 @@ def test_an_organisation_takes_in_a_hyphenated_name() -> None:
     words = ["Bộ", "Y", "tế", "-", "Nguyễn", "An"]
     tags = ["B-ORG", "I-ORG", "I-ORG", "O", "B-PER", "I-PER"]
     assert join_hyphenated(words, list(tags)) == tags
+
+
+class _RecordingTagger:
+    """A stand-in CRF: remembers the features it was given and tags by a fixed rule."""
+
+    def __init__(self) -> None:
+        self.seen: list[list[list[str]]] = []
+
+    def tag(self, features: list[list[str]]) -> list[str]:
+        self.seen.append(features)
+        return ["B-PER" if "s=Aa" in f and "w[-1]=ông" in f else "O" for f in features]
+
+
+def test_the_second_pass_gets_the_features_of_a_full_rebuild() -> None:
+    from streams.enrichment.ner.model import KnownNames, NerModel
+
+    featurizer = Featurizer(Gazetteer(), {"thư": 0.8}, {"thư": [1, 2, 3]})
+    first, second = _RecordingTagger(), _RecordingTagger()
+    model = NerModel(featurizer, first, second, KnownNames())
+    document = [["ông", "Thư", "đến", "Bộ", "Y", "tế", "."], ["Thư", "về", "nhà", "."]]
+    model.tag_document(document)
+    # The first pass feeds the memory of capitalised names: the second sentence has
+    # no capital after its first syllable and is not tagged by it.
+    assert first.seen == [featurizer.features(document[0])]
+    memory = DocumentMemory.of(
+        [
+            (document[0], first.tag(featurizer.features(document[0]))),
+            (document[1], ["O"] * len(document[1])),
+        ]
+    )
+    assert memory.syllable_types == {"thư": "PER"}
+    # The old path: every feature computed again for the second pass.
+    assert second.seen == [featurizer.features(words, memory) for words in document]
+    assert "d=PER" in second.seen[1][0] and not any("d=" in f for f in first.seen[0][1])
+
+
+def test_memory_features_leave_the_first_pass_lists_untouched() -> None:
+    featurizer = Featurizer(Gazetteer(), {})
+    words = ["Thư", "cười"]
+    local = featurizer.local_features(words)
+    before = [list(f) for f in local]
+    memory = DocumentMemory({"thư": "PER"}, {"thư": "PER"})
+    shared = featurizer.with_memory(words, local, memory)
+    assert local == before
+    assert shared[0] == [*before[0], "d=PER", "dn=PER"]
+    assert shared[1] is local[1]  # not in a name: shared, not copied
+
+
+def test_clusters_group_syllables_used_alike_and_become_features() -> None:
+    from streams.enrichment.ner.clusters import learn_clusters
+
+    # Invented text: given names after "anh"/"chị", fruits after "ăn"/"mua".
+    names = ["Tâm", "Lan", "Hùng", "Mai", "Tuấn", "Hoa"]
+    fruits = ["cam", "táo", "chuối", "xoài", "ổi", "nho"]
+    texts = [
+        f"Hôm qua anh {n} gặp chị {m} ở chợ. Sau đó họ ăn {f} và mua {g} về nhà."
+        for n in names
+        for m in names
+        for f in fruits
+        for g in fruits
+    ]
+    clusters = learn_clusters(texts, dimensions=8, sizes=(2, 8))
+    assert all(len(ids) == 2 for ids in clusters.values())
+    # Coarse: names and fruits are both the words that vary, apart from the frame.
+    assert clusters["tâm"][0] == clusters["cam"][0] != clusters["anh"][0]
+    # Fine: each its own cluster.
+    assert len({clusters[n.lower()][1] for n in names}) == 1
+    assert len({clusters[f][1] for f in fruits}) == 1
+    assert clusters["tâm"][1] != clusters["cam"][1]
+
+    featurizer = Featurizer(Gazetteer(), {}, clusters)
+    f_anh, f_tam = featurizer.features(["anh", "Tâm"])
+    level0 = clusters["tâm"][0]
+    assert f"k0={level0}" in f_tam and f"k1={clusters['tâm'][1]}" in f_tam
+    assert f"k[1]={clusters['tâm'][1]}" in f_anh
+    assert not any(f.startswith("k") for f in featurizer.features(["Zyx"])[0])
+
+
+def test_an_organisation_head_reaches_the_lower_case_words_of_its_name() -> None:
+    featurizer = Featurizer(Gazetteer(), {})
+    words = ["Sở", "Giáo", "dục", "và", "Đào", "tạo", ",", "các", "em"]
+    feats = featurizer.features(words)
+    assert "oh=2l" in feats[2] and "oh=3l" in feats[3]
+    assert not any(f.startswith("oh=") for f in feats[7])  # the comma ends the name
+
+
+def test_train_clusters_command_writes_the_table_to_out(tmp_path: Path) -> None:
+    import gzip
+    import json
+
+    from click.testing import CliRunner
+
+    from streams.cli.main import cli
+
+    news = tmp_path / "data" / "news"
+    news.mkdir(parents=True)
+    names = ["Tâm", "Lan", "Hùng", "Mai"]
+    with gzip.open(news / "vntc-train.jsonl.gz", "wt", encoding="utf-8") as handle:
+        for n in names:
+            for m in names:
+                article = {"title": f"Anh {n} và chị {m}", "content": f"Hôm nay anh {n} gặp {m}."}
+                handle.write(json.dumps(article, ensure_ascii=False) + "\n")
+    out = tmp_path / "model" / "clusters.json"
+    result = CliRunner().invoke(
+        cli, ["train", "clusters", "--data", str(tmp_path / "data"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    table = json.loads(out.read_text(encoding="utf-8"))
+    assert {"tâm", "lan", "anh", "gặp"} <= table.keys()
+    assert all(len(ids) == 3 for ids in table.values())

@@ -152,6 +152,27 @@ def spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return out
 
 
+# Punctuation that closes the reach of an organisation head word: "Sở Giáo dục và
+# Đào tạo" is one name, "ở Sở, các em ..." is not.
+_CLAUSE_BREAK = frozenset(',.;:()!?"“”…')
+# How far after a head word ("Bộ", "Công ty", "Đại học") a syllable may still be
+# inside the organisation's name; most names are shorter.
+_HEAD_REACH = 8
+# Syllables whose static features are kept: enough for the vocabulary of a day of news.
+_CACHE_SIZE = 60000
+
+
+@dataclass(frozen=True, slots=True)
+class _Static:
+    """The features of one written syllable that do not depend on its sentence."""
+
+    own: tuple[str, ...]
+    # Per offset in _WINDOW: what a neighbour at that offset contributes.
+    around: tuple[tuple[str, ...], ...]
+    lower: str
+    caps: str
+
+
 class Featurizer:
     """Turns a sentence of syllables into the CRF's feature strings.
 
@@ -159,58 +180,96 @@ class Featurizer:
         gazetteer: name lists.
         capital_ratio: lower-cased syllable → share of its mid-sentence uses
             written with a capital, from unlabelled news; unknown syllables get "u".
+        clusters: lower-cased syllable → cluster ids, coarse to fine (see
+            ``clusters.py``); unknown syllables get none.
+
+    A syllable's own and neighbour features are computed once per written form
+    and cached: a document repeats most of its syllables.
     """
 
-    def __init__(self, gazetteer: Gazetteer, capital_ratio: Mapping[str, float]) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        capital_ratio: Mapping[str, float],
+        clusters: Mapping[str, Sequence[int]] | None = None,
+    ) -> None:
         self._gazetteer = gazetteer
         self._buckets = {w: capital_bucket(r) for w, r in capital_ratio.items()}
+        self._clusters = clusters or {}
+        self._cache: dict[str, _Static] = {}
+
+    def _static(self, word: str) -> _Static:
+        found = self._cache.get(word)
+        if found is not None:
+            return found
+        lower = word.lower()
+        form = shape(word)
+        caps = "C" if word[:1].isupper() else ("P" if not word[:1].isalnum() else "l")
+        ratio = self._buckets.get(lower, "u") + caps
+        own = ["w=" + lower, "s=" + form, "r=" + ratio]
+        cluster = self._clusters.get(lower)
+        if cluster is not None:
+            own.extend(f"k{level}={c}" for level, c in enumerate(cluster))
+        around = []
+        for d in _WINDOW:
+            near = [f"w[{d}]={lower}", f"s[{d}]={form}", f"r[{d}]={ratio}"]
+            if cluster is not None and abs(d) == 1:
+                # Neighbours by their middle granularity: the word before a name
+                # ("ông", "tỉnh", "Công ty") matters by its kind, not its spelling.
+                near.append(f"k[{d}]={cluster[min(1, len(cluster) - 1)]}")
+            around.append(tuple(near))
+        static = _Static(tuple(own), tuple(around), lower, caps)
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()
+        self._cache[word] = static
+        return static
 
     def features(
         self, words: Sequence[str], memory: DocumentMemory | None = None
     ) -> list[list[str]]:
         """Feature strings per syllable; with ``memory``, also what the rest of the
         document said about the same names (the second pass)."""
+        local = self.local_features(words)
+        return local if memory is None else self.with_memory(words, local, memory)
+
+    def local_features(self, words: Sequence[str]) -> list[list[str]]:
+        """The first pass's features: the sentence alone."""
         n = len(words)
-        lower = [w.lower() for w in words]
-        shapes = [shape(w) for w in words]
-        caps = ["C" if w[:1].isupper() else ("P" if not w[:1].isalnum() else "l") for w in words]
-        ratio = [self._buckets.get(w, "u") for w in lower]
+        statics = [self._static(w) for w in words]
+        lower = [s.lower for s in statics]
+        caps = [s.caps for s in statics]
         gaz = self._gazetteer.tags(lower)
         runs = _capital_runs(words)
+        heads = _head_distances(gaz, lower)
+        # Each adjacent pair, padded: pairs[k] joins syllables k-2 and k-1 (index
+        # shifted by two so that the sentence edges need no test).
+        padded = ["_", "_", *lower, "_", "_"]
+        pairs = [padded[k] + "|" + padded[k + 1] for k in range(n + 3)]
+        capped = ["_", *caps, "_"]
         out: list[list[str]] = []
         for i in range(n):
-            f = [
-                "b",
-                "w=" + lower[i],
-                "s=" + shapes[i],
-                "r=" + ratio[i] + caps[i],
-            ]
+            f = ["b", *statics[i].own]
             if i == 0:
                 f.append("bos")
             if i == n - 1:
                 f.append("eos")
-            for d in _WINDOW:
+            for slot, d in enumerate(_WINDOW):
                 j = i + d
                 if 0 <= j < n:
-                    f.append(f"w[{d}]={lower[j]}")
-                    f.append(f"s[{d}]={shapes[j]}")
-                    f.append(f"r[{d}]={ratio[j]}{caps[j]}")
-                    f.extend(f"g[{d}]={g}" for g in gaz[j])
+                    f.extend(statics[j].around[slot])
+                    if gaz[j]:
+                        f.extend([f"g[{d}]={g}" for g in gaz[j]])
                 else:
                     f.append(f"w[{d}]=_")
-            prev = lower[i - 1] if i > 0 else "_"
-            nxt = lower[i + 1] if i + 1 < n else "_"
-            f.append(f"w[-1,0]={prev}|{lower[i]}")
-            f.append(f"w[0,1]={lower[i]}|{nxt}")
-            f.append(
-                "c[-1,0,1]="
-                + (caps[i - 1] if i > 0 else "_")
-                + caps[i]
-                + (caps[i + 1] if i + 1 < n else "_")
-            )
-            f.append(f"w[-2,-1]={lower[i - 2] if i > 1 else '_'}|{prev}")
-            f.append(f"w[1,2]={nxt}|{lower[i + 2] if i + 2 < n else '_'}")
-            f.extend("g=" + g for g in gaz[i])
+            f.append("w[-1,0]=" + pairs[i + 1])
+            f.append("w[0,1]=" + pairs[i + 2])
+            f.append("c[-1,0,1]=" + capped[i] + capped[i + 1] + capped[i + 2])
+            f.append("w[-2,-1]=" + pairs[i])
+            f.append("w[1,2]=" + pairs[i + 3])
+            if gaz[i]:
+                f.extend(["g=" + g for g in gaz[i]])
+            if heads[i]:
+                f.append("oh=" + heads[i] + caps[i])
             run = runs[i]
             if run is not None:
                 first, last = run
@@ -222,12 +281,54 @@ class Featurizer:
                 f.append("ri=" + ("B" if i == first else "I"))
                 f.append("rt=" + lower[last])
                 f.append("rn=" + (lower[last + 1] if last + 1 < n else "_"))
-                if memory is not None:
-                    seen = memory.syllable_types.get(lower[i])
-                    if seen is not None:
-                        f.append("d=" + seen)
-                    whole = memory.name_types.get(" ".join(lower[first : last + 1]))
-                    if whole is not None:
-                        f.append("dn=" + whole)
             out.append(f)
         return out
+
+    def with_memory(
+        self, words: Sequence[str], local: Sequence[list[str]], memory: DocumentMemory
+    ) -> list[list[str]]:
+        """The second pass's features: ``local`` (not modified) plus the document memory.
+
+        Only syllables in a capitalised run gain features, so the first pass's
+        feature lists are shared, not rebuilt.
+        """
+        runs = _capital_runs(words)
+        out: list[list[str]] = []
+        lower: list[str] | None = None
+        for i, f in enumerate(local):
+            run = runs[i]
+            if run is None:
+                out.append(f)
+                continue
+            if lower is None:
+                lower = [w.lower() for w in words]
+            extra: list[str] = []
+            seen = memory.syllable_types.get(lower[i])
+            if seen is not None:
+                extra.append("d=" + seen)
+            whole = memory.name_types.get(" ".join(lower[run[0] : run[1] + 1]))
+            if whole is not None:
+                extra.append("dn=" + whole)
+            out.append([*f, *extra] if extra else f)
+        return out
+
+
+def _head_distances(gaz: Sequence[Sequence[str]], lower: Sequence[str]) -> list[str]:
+    """Per syllable, how far back the nearest organisation head word starts ("" if none).
+
+    Long names carry lower-case words ("Sở Giáo dục và Đào tạo", "Công ty cổ phần
+    Sữa Việt Nam"); the head word several syllables back is what says they are
+    still inside the name.
+    """
+    out = [""] * len(lower)
+    last = -1
+    for i, tags in enumerate(gaz):
+        if lower[i] in _CLAUSE_BREAK:
+            last = -1
+            continue
+        if last >= 0 and i - last <= _HEAD_REACH:
+            distance = i - last
+            out[i] = str(distance) if distance <= 3 else ("5" if distance <= 5 else "8")
+        if "orghead:B" in tags or "org:B" in tags:
+            last = i
+    return out

@@ -69,6 +69,57 @@ Riyadh|Manchester|Liverpool|Munich|Milan|Turin|Dortmund|Madrid|Tây Tạng|Tân 
 Hải Nam|Quảng Tây|Vân Nam|Tứ Xuyên|Crimea|Hokkaido|Okinawa|Bali|Mindanao|Kashmir|Darfur
 """
 
+# More of the world, as Vietnamese news writes it (transliterated and English forms).
+WORLD_PLACES = """
+Afghanistan|Albania|Andorra|Ả Rập|Các Tiểu vương quốc Ả Rập Thống nhất|Ả Rập Saudi|Argentina|
+Bahamas|Barbados|Belize|Benin|Bhutan|Botswana|Burkina Faso|Burundi|Cabo Verde|Chad|Comoros|
+Costa Rica|Cộng hòa Dân chủ Congo|Cộng hòa Trung Phi|Cộng hòa Dominica|Dominica|Djibouti|
+El Salvador|Eritrea|Eswatini|Fiji|Gabon|Gambia|Grenada|Guatemala|Guinea|Guyana|Honduras|
+Kyrgyzstan|Liberia|Liechtenstein|Malawi|Maldives|Mali|Malta|Mauritania|Mauritius|Moldova|
+Montenegro|Namibia|Nauru|Nicaragua|Niger|Bắc Macedonia|Macedonia|Palau|Papua New Guinea|
+Samoa|San Marino|Seychelles|Sierra Leone|Síp|Cyprus|Slovenia|Solomon|Suriname|Tajikistan|
+Togo|Tonga|Trinidad và Tobago|Turkmenistan|Tuvalu|Vanuatu|Zambia|Timor-Leste|Đông Timor|
+Bosnia và Herzegovina|Bờ Biển Ngà|Nam Sudan|Sudan|Libi|Tuynidi|Angiêri|Xênêgan|Nam Tư|
+Triều Tiên|CHDCND Triều Tiên|Hàn|Anh Quốc|Vương quốc Anh|Liên bang Nga|Đại Hàn|Xứ Wales|Wales|
+Bắc Ireland|Anh Quốc|Tây Ban Nha|Cộng hòa Czech|Czech|Thổ Nhĩ Kỳ|Hy Lạp|Ả-rập|I-ran|I-xra-en|
+Pa-le-xtin|Xu-đăng|Cu-ba|Vê-nê-xu-ê-la|Bra-xin|Ác-hen-ti-na|Mê-hi-cô|Ca-na-đa|Ô-xtrây-li-a|
+In-đô-nê-xi-a|Ma-lai-xi-a|Xin-ga-po|Phi-líp-pin|Mi-an-ma|Bru-nây|Băng-la-đét|Pa-ki-xtan|
+Áp-ga-ni-xtan|Mông Cổ|Nội Mông|Tân Cương|Tây Tạng|Hồ Bắc|Hồ Nam|Quảng Đông|Phúc Kiến|
+Chiết Giang|Giang Tô|Sơn Đông|Hà Bắc|Hắc Long Giang|Cát Lâm|Liêu Ninh|Thiểm Tây|Cam Túc|
+Thiên Tân|Trùng Khánh|Nam Kinh|Hàng Châu|Thành Đô|Tây An|Hạ Môn|Đại Liên|Côn Minh|Nam Ninh|
+Bằng Tường|Hà Khẩu|Đông Hưng|Phòng Thành|Đài Trung|Cao Hùng|Busan|Pusan|Incheon|Daegu|
+Yokohama|Nagoya|Kobe|Sapporo|Nagasaki|Sendai|Chiang Mai|Phuket|Pattaya|Siem Reap|Battambang|
+Luang Prabang|Savannakhet|Champasak|Yangon|Naypyidaw|Mandalay|Penang|Johor|Sabah|Sarawak|
+Surabaya|Bandung|Cebu|Davao|Calcutta|Kolkata|Bangalore|Chennai|Karachi|Lahore|Kathmandu|
+Dhaka|Colombo|Ankara|Baku|Tbilisi|Yerevan|Astana|Tashkent|Abu Dhabi|Sharjah|Muscat|Amman|
+Basra|Mosul|Kirkuk|Fallujah|Tikrit|Aleppo|Homs|Idlib|Tel Aviv|Haifa|Ramallah|Benghazi|Sirte|
+Misrata|Alexandria|Khartoum|Nairobi|Lagos|Abuja|Johannesburg|Cape Town|Pretoria|Addis Ababa|
+Mogadishu|Kinshasa|Dakar|Accra|Casablanca|Rabat|Algiers|Tunis|Washington DC|Manhattan|
+Brooklyn|New Jersey|Pennsylvania|Philadelphia|Virginia|Maryland|Massachusetts|Michigan|
+Detroit|Ohio|Illinois|Minnesota|Wisconsin|Colorado|Denver|Arizona|Phoenix|Nevada|Las Vegas|
+Utah|Oregon|Seattle|Washington State|Louisiana|New Orleans|Georgia|Atlanta|Carolina|Tennessee|
+Kentucky|Missouri|Kansas|Oklahoma|Iowa|Houston|Dallas|Miami|Orlando|San Diego|San Jose|
+Silicon Valley|Thung lũng Silicon|Quebec|Montreal|Ontario|British Columbia|Alberta|Calgary|
+São Paulo|Sao Paulo|Brasilia|Santiago|Lima|Bogota|Caracas|Quito|La Paz|Montevideo|Mexico City|
+Guadalajara|Birmingham|Leeds|Newcastle|Glasgow|Edinburgh|Dublin|Belfast|Cardiff|Oxford|
+Cambridge|Bristol|Lyon|Marseille|Nice|Cannes|Bordeaux|Toulouse|Strasbourg|Lille|Monaco|
+Hamburg|Frankfurt|Cologne|Köln|Stuttgart|Düsseldorf|Leipzig|Dresden|Bremen|Zurich|Basel|
+Bern|Lausanne|Brussels|Antwerp|Rotterdam|The Hague|La Hay|Lisbon|Porto|Seville|Sevilla|
+Valencia|Bilbao|Naples|Napoli|Florence|Venice|Venezia|Genoa|Bologna|Palermo|Sicily|Sardinia|
+Salzburg|Krakow|Gdansk|Bucharest|Sofia|Belgrade|Zagreb|Sarajevo|Ljubljana|Bratislava|Riga|
+Tallinn|Vilnius|Helsinki|Reykjavik|St. Petersburg|Saint Petersburg|Xanh Pêtécbua|Vladivostok|
+Novosibirsk|Sochi|Kazan|Volgograd|Siberia|Xibêri|Kharkiv|Odessa|Donetsk|Luhansk|Lviv|
+Canberra|Brisbane|Perth|Adelaide|Auckland|Wellington|Guam|Honolulu|Tahiti|Caribe|Caribbean|
+Bắc Âu|Nam Âu|Trung Âu|Trung Á|Tây Á|Nam Thái Bình Dương|Biển Hoa Đông|Hoa Đông|Hoa Nam|Hoa Bắc|
+Biển Nhật Bản|Biển Bắc|Biển Baltic|Biển Caspi|Biển Đỏ|Kênh đào Suez|Kênh đào Panama|
+Eo biển Đài Loan|Eo biển Malacca|Eo biển Hormuz|Vịnh Ba Tư|Vịnh Mexico|Sông Dương Tử|
+Trường Giang|Hoàng Hà|
+Sông Nile|Amazon|Himalaya|Everest|Alps|Sahara|Mãn Châu|Siberia|Chernobyl|Guantanamo|
+Phố Wall|Hollywood|Bollywood|Vatican|Điện Capitol|Đồi Capitol|Điện Elysee|Phố Downing|
+Quảng trường Thiên An Môn|Thiên An Môn|Tử Cấm Thành|Vạn Lý Trường Thành|Angkor Wat|Angkor|Bagan|
+Borneo|Java|Sumatra|Luzon|Hokkaido|Kyushu|Honshu|Jeju|Đảo Jeju|Hải Nam|Đài Loan|Hong Kong
+"""
+
 # Words that open the name of an institution: "Bộ Y tế", "Công ty CP ...".
 ORGANISATION_HEADS = """
 Bộ|Sở|Phòng|Ban|Cục|Tổng cục|Vụ|Viện|Công ty|Tổng công ty|Tập đoàn|Ngân hàng|Trường|Đại học|
@@ -98,7 +149,98 @@ Bộ Tài nguyên và Môi trường|Bộ Khoa học và Công nghệ|Bộ Văn 
 Bộ Thông tin và Truyền thông|Bộ Công an|Bộ Ngoại giao Mỹ|Lầu Năm Góc|Điện Kremlin|Kremlin|
 Real Madrid|Barcelona|Manchester United|Man Utd|Chelsea|Arsenal|Liverpool|Juventus|AC Milan|
 Inter Milan|Bayern Munich|HAGL|Hoàng Anh Gia Lai|Thể Công|SLNA|Sông Lam Nghệ An|VnExpress|
-Tuổi Trẻ|Thanh Niên|Người Lao Động|Tiền Phong|Lao Động|Dân trí|VietNamNet|Nhân Dân|Quân đội Nhân dân
+Tuổi Trẻ|Thanh Niên|Người Lao Động|Tiền Phong|Lao Động|Dân trí|VietNamNet|Nhân Dân|
+Quân đội Nhân dân
+"""
+
+# International organisations with their Vietnamese names and acronyms.
+INTERNATIONAL_ORGANISATIONS = """
+Liên hợp quốc|Liên Hiệp Quốc|LHQ|Hội đồng Bảo an|Hội đồng Bảo an Liên hợp quốc|HĐBA|
+Đại hội đồng Liên hợp quốc|Tổ chức Y tế Thế giới|Tổ chức Thương mại Thế giới|Quỹ Tiền tệ Quốc tế|
+Ngân hàng Phát triển châu Á|Quỹ Nhi đồng Liên hợp quốc|Chương trình Phát triển Liên hợp quốc|
+Tổ chức Giáo dục, Khoa học và Văn hóa Liên hợp quốc|Tổ chức Lương thực và Nông nghiệp|
+Cao ủy Liên hợp quốc về người tị nạn|UNHCR|UNFPA|UNAIDS|UNEP|UNCTAD|UNIDO|ILO|IAEA|
+Cơ quan Năng lượng Nguyên tử Quốc tế|Tổ chức Lao động Quốc tế|Tòa án Hình sự Quốc tế|ICC|
+Tòa án Công lý Quốc tế|ICJ|Tòa Trọng tài Thường trực|PCA|Hiệp hội các quốc gia Đông Nam Á|
+Liên minh châu Âu|Ủy ban châu Âu|Nghị viện châu Âu|Hội đồng châu Âu|
+Ngân hàng Trung ương châu Âu|ECB|Tổ chức Hiệp ước Bắc Đại Tây Dương|
+Tổ chức Hiệp ước quân sự Bắc Đại Tây Dương|Khối NATO|
+Liên minh châu Phi|AU|Liên đoàn Ả Rập|Tổ chức Các nước Xuất khẩu Dầu mỏ|G7|G8|G20|BRICS|
+Diễn đàn Hợp tác Kinh tế châu Á - Thái Bình Dương|Diễn đàn Kinh tế Thế giới|WEF|OECD|
+Tổ chức Hợp tác và Phát triển Kinh tế|Tổ chức Hợp tác Thượng Hải|SCO|Hội Chữ thập đỏ Quốc tế|
+Ủy ban Chữ thập đỏ Quốc tế|ICRC|Trăng lưỡi liềm đỏ|Tổ chức Ân xá Quốc tế|Ân xá Quốc tế|
+Amnesty International|Human Rights Watch|Tổ chức Theo dõi Nhân quyền|Bác sĩ không biên giới|
+Phóng viên không biên giới|Greenpeace|WWF|Quỹ Quốc tế Bảo vệ Thiên nhiên|IUCN|Oxfam|
+Ngân hàng Đầu tư Cơ sở hạ tầng châu Á|AIIB|Ủy ban Olympic Quốc tế|IOC|Liên đoàn Bóng đá Thế giới|
+Liên đoàn Bóng đá châu Âu|Liên đoàn Bóng đá châu Á|Liên đoàn Bóng đá Đông Nam Á|
+Liên đoàn Bóng đá Việt Nam|Cơ quan Hàng không Vũ trụ Mỹ|NASA|ESA|Cơ quan Vũ trụ châu Âu|
+Cục Điều tra Liên bang|Cơ quan Tình báo Trung ương|Cục Dự trữ Liên bang|Fed|FED|Quốc hội Mỹ|
+Hạ viện|Thượng viện|Hạ viện Mỹ|Thượng viện Mỹ|Nhà Trắng|Bộ Ngoại giao Mỹ|Bộ Quốc phòng Mỹ|
+Lầu Năm Góc|Bộ Tư pháp Mỹ|Bộ Thương mại Mỹ|Bộ Tài chính Mỹ|Điện Kremlin|Duma Quốc gia|
+Đảng Cộng hòa|Đảng Dân chủ|Đảng Cộng sản Trung Quốc|Đảng Cộng sản Việt Nam|Đảng Lao động|
+Đảng Bảo thủ|Đảng Dân chủ Tự do|Quốc dân Đảng|Hội đồng Dân tộc chuyển tiếp|NTC|
+Tân Hoa xã|Kyodo|Yonhap|Itar-Tass|TASS|RIA Novosti|Sputnik|Al Jazeera|CNBC|Bloomberg|
+New York Times|Washington Post|Wall Street Journal|Financial Times|The Guardian|Guardian|
+Nikkei|Xinhua|Thời báo Hoàn cầu|Nhân dân Nhật báo|BBC|VOA|RFI|Fox News|ABC News|CBS|NBC|
+IS|ISIS|Nhà nước Hồi giáo|Al-Qaeda|Al Qaeda|Boko Haram|Al-Shabaab|Houthi|Hezbollah|Hamas|
+Fatah|Taliban|Mossad|MI6|MI5|KGB|FSB|Interpol|Europol|WADA|IFAD|WFP|
+Chương trình Lương thực Thế giới|ASEM|EAS|ARF|ADMM|ADMM+|Mekong-Lancang|Ủy hội sông Mekong|MRC|
+CPTPP|TPP|RCEP|EVFTA|WTO|APEC|
+Quỹ Bill & Melinda Gates|Quỹ Gates|Hội Chữ thập đỏ Việt Nam
+"""
+
+# Companies, brands, banks, airlines and media the news names.
+COMPANIES = """
+Apple|Google|Alphabet|Microsoft|Amazon|Meta|Facebook|Instagram|WhatsApp|Twitter|X Corp|
+TikTok|ByteDance|YouTube|Netflix|Tesla|SpaceX|OpenAI|Nvidia|Intel|AMD|Qualcomm|IBM|Oracle|
+Cisco|Dell|HP|Lenovo|Huawei|Xiaomi|Oppo|Vivo|Realme|ZTE|Alibaba|Tencent|Baidu|JD.com|
+Samsung|LG|SK|Hyundai|Kia|Lotte|CJ|Posco|Sony|Panasonic|Toshiba|Canon|Nikon|Sharp|Hitachi|
+Toyota|Honda|Nissan|Mazda|Mitsubishi|Suzuki|Yamaha|Subaru|Ford|General Motors|GM|Chrysler|
+BMW|Mercedes|Mercedes-Benz|Daimler|Volkswagen|Audi|Porsche|Ferrari|Lamborghini|Volvo|
+Peugeot|Renault|Fiat|Uber|Grab|Gojek|Lyft|Airbnb|Booking|Shopee|Lazada|Tiki|Sendo|
+Boeing|Airbus|Vietnam Airlines|Vietjet|Vietjet Air|Jetstar Pacific|Bamboo Airways|
+Pacific Airlines|Vietravel Airlines|Singapore Airlines|Thai Airways|Korean Air|Japan Airlines|
+ANA|Cathay Pacific|Emirates|Qatar Airways|AirAsia|Lufthansa|Air France|British Airways|
+Nestlé|Unilever|Procter & Gamble|P&G|Coca-Cola|PepsiCo|Pepsi|McDonald's|KFC|Starbucks|
+Walmart|Carrefour|Aeon|Big C|Lotte Mart|Co.opmart|Saigon Co.op|Bách Hóa Xanh|Thế Giới Di Động|
+Điện Máy Xanh|FPT Shop|CellphoneS|Vingroup|Vinhomes|VinFast|Vinmec|Vinpearl|Vincom|Masan|
+Hòa Phát|Vinamilk|TH True Milk|Sabeco|Habeco|Trung Nguyên|Vinacafe|Viettel|VNPT|MobiFone|
+Vinaphone|Vietnamobile|FPT|CMC|VNG|Zalo|MoMo|VNPay|ZaloPay|Petrolimex|PV Gas|PV Oil|
+Petrovietnam|EVN|Vinacomin|TKV|Vinatex|Vinachem|Vinalines|Vinashin|Vietsovpetro|Novaland|
+Sun Group|Vietcombank|VietinBank|Vietinbank|BIDV|Agribank|Techcombank|VPBank|MB|MBBank|ACB|
+Sacombank|SHB|HDBank|TPBank|VIB|OCB|SeABank|MSB|Eximbank|LienVietPostBank|Nam A Bank|
+Bảo Việt|Prudential|Manulife|AIA|HSBC|Citibank|Standard Chartered|JPMorgan|Goldman Sachs|
+Morgan Stanley|Deutsche Bank|UBS|Credit Suisse|Barclays|Visa|Mastercard|PayPal|
+Nike|Adidas|Puma|Reebok|Fila|Converse|Vans|New Balance|Asics|Mizuno|Yonex|Wilson|Dunlop|
+Spalding|Speedo|Lacoste|Gucci|Louis Vuitton|Chanel|Dior|Prada|Hermès|Versace|Armani|Zara|
+H&M|Uniqlo|Rolex|Omega|Swatch|L'Oréal|Shiseido|Heineken|Carlsberg|Tiger|Red Bull|Vinasun|
+Mai Linh|Biti's|Kinh Đô|Acecook|Vissan|Vinaconex|Sông Đà|Licogi|Coteccons|Hapro|Satra|
+Thép Pomina|Hoa Sen|Gelex|REE|Vietjet|SSI|VNDirect|HOSE|HNX|Sở Giao dịch Chứng khoán
+"""
+
+# Sports clubs and the names of their leagues.
+CLUBS = """
+Manchester United|Man Utd|MU|Manchester City|Man City|Chelsea|Arsenal|Liverpool|Tottenham|
+Newcastle United|Aston Villa|West Ham|Everton|Leicester City|Leicester|Southampton|Fulham|
+Brighton|Wolves|Crystal Palace|Real Madrid|Barcelona|Barca|Atletico Madrid|Sevilla|Valencia|
+Villarreal|Bayern Munich|Bayern|Borussia Dortmund|Dortmund|RB Leipzig|Bayer Leverkusen|
+Juventus|Juve|AC Milan|Inter Milan|AS Roma|Lazio|PSG|Paris Saint-Germain|
+Lyon|Marseille|Monaco|Ajax|PSV|Porto|Benfica|Celtic|Galatasaray|Al Nassr|Inter Miami|
+LA Galaxy|Hà Nội FC|CLB Hà Nội|Viettel FC|Thể Công Viettel|Hoàng Anh Gia Lai|HAGL|
+Sông Lam Nghệ An|SLNA|Becamex Bình Dương|Hải Phòng FC|Thanh Hóa FC|Nam Định FC|
+Thép Xanh Nam Định|Công an Hà Nội|SHB Đà Nẵng|Đà Nẵng FC|Hồng Lĩnh Hà Tĩnh|
+Quảng Nam FC|Sài Gòn FC|TP.HCM FC|Than Quảng Ninh|Khánh Hòa FC|Bình Định FC|Topenland Bình Định|
+Lakers|Golden State Warriors|Chicago Bulls|Boston Celtics|New York Yankees
+"""
+
+LEAGUES = """
+Premier League|Ngoại hạng Anh|La Liga|Serie A|Bundesliga|Ligue 1|Champions League|
+Europa League|Cúp C1|Cúp C2|Cúp C3|World Cup|Euro|EURO|Copa America|Asian Cup|AFF Cup|
+AFF Suzuki Cup|SEA Games|ASIAD|Asiad|Olympic|Olympics|Paralympic|V-League|V.League|
+V.League 1|Hạng Nhất|Cúp Quốc gia|Siêu cúp|NBA|NFL|MLB|MLS|Saudi Pro League|FA Cup|
+League Cup|Copa del Rey|Coppa Italia|DFB Pokal|Wimbledon|Roland Garros|US Open|
+Australian Open|Formula 1|F1|Tour de France|Grand Slam|ATP|WTA|PGA|UFC|Miss Universe|
+Hoa hậu Hoàn vũ|Hoa hậu Thế giới|Miss World|Hoa hậu Việt Nam|Oscar|Grammy|Cannes|
 """
 
 # Words before a person's name that are not part of it.
@@ -134,9 +276,12 @@ def _phrases(block: str | Iterable[str]) -> frozenset[str]:
 GAZETTEERS: dict[str, frozenset[str]] = {
     "surname": _phrases(SURNAMES.split()),
     "vnloc": _phrases(VIETNAMESE_PLACES),
-    "loc": _phrases(COUNTRIES_AND_CITIES),
+    "loc": _phrases(COUNTRIES_AND_CITIES) | _phrases(WORLD_PLACES),
     "orghead": _phrases(ORGANISATION_HEADS),
-    "org": _phrases(ORGANISATION_NAMES),
+    "org": _phrases(ORGANISATION_NAMES) | _phrases(INTERNATIONAL_ORGANISATIONS),
+    "company": _phrases(COMPANIES),
+    "club": _phrases(CLUBS),
+    "league": _phrases(LEAGUES),
     "pertitle": _phrases(PERSON_TITLES),
     "loccue": _phrases(LOCATION_CUES),
 }

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 FIRST_PASS_FILE = "first-pass.crfsuite"
 SECOND_PASS_FILE = "second-pass.crfsuite"
 CAPITALS_FILE = "capitals.json"
+CLUSTERS_FILE = "clusters.json"
 DEFAULT_MODEL_DIR = Path(__file__).parents[1] / "models" / "ner"
 
 
@@ -45,21 +46,44 @@ class NerModel:
             tagger.load(str(directory / name))
             taggers.append(tagger)
         ratios = json.loads((directory / CAPITALS_FILE).read_text(encoding="utf-8"))
-        return cls(Featurizer(Gazetteer(), ratios), taggers[0], taggers[1], KnownNames())
+        clusters_path = directory / CLUSTERS_FILE
+        # A model trained before clusters existed has no table and uses no cluster features.
+        clusters = (
+            json.loads(clusters_path.read_text(encoding="utf-8"))
+            if clusters_path.exists()
+            else None
+        )
+        featurizer = Featurizer(Gazetteer(), ratios, clusters)
+        return cls(featurizer, taggers[0], taggers[1], KnownNames())
 
     def tag_document(self, document: list[list[str]]) -> list[list[str]]:
-        """BIO tags for each sentence (a list of syllables) of one document."""
-        first = [list(self.first.tag(self.featurizer.features(words))) for words in document]
+        """BIO tags for each sentence (a list of syllables) of one document.
+
+        The sentence features are built once: the second pass adds the document
+        memory to the first pass's lists instead of rebuilding them.
+        """
+        local = [self.featurizer.local_features(words) for words in document]
+        # The first pass only feeds the memory, which keeps capitalised names: a
+        # sentence with no capital after its first syllable has little to give it
+        # (about half of news sentences), and is not tagged twice.
+        first = [
+            list(self.first.tag(x)) if _inner_capital(words) else ["O"] * len(words)
+            for words, x in zip(document, local, strict=True)
+        ]
         memory = DocumentMemory.of(zip(document, first, strict=True))
         return [
             join_hyphenated(
                 words,
                 self.lists.fill(
-                    words, list(self.second.tag(self.featurizer.features(words, memory)))
+                    words, list(self.second.tag(self.featurizer.with_memory(words, x, memory)))
                 ),
             )
-            for words in document
+            for words, x in zip(document, local, strict=True)
         ]
+
+
+def _inner_capital(words: list[str]) -> bool:
+    return any(w[:1].isupper() for w in words[1:])
 
 
 def join_hyphenated(words: list[str], tags: list[str]) -> list[str]:
@@ -90,6 +114,20 @@ def join_hyphenated(words: list[str], tags: list[str]) -> list[str]:
     return tags
 
 
+# Lists whose long names and acronyms are unambiguous enough to tag on their own.
+_KNOWN_LISTS = (
+    ("org", "ORG"),
+    ("company", "ORG"),
+    ("club", "ORG"),
+    ("loc", "LOC"),
+    ("vnloc", "LOC"),
+)
+
+# Acronyms of a kind of institution, not of one: "UBND" alone is often a title's
+# part ("Chủ tịch UBND"); the CRF decides them.
+_GENERIC = frozenset({"UBND", "HĐND", "TAND", "VKSND", "NXB", "CLB"})
+
+
 class KnownNames:
     """Unambiguous names from the gazetteers, tagged where the CRF left them untagged.
 
@@ -101,10 +139,15 @@ class KnownNames:
 
     def __init__(self) -> None:
         self._by_first: dict[str, list[tuple[list[str], str]]] = {}
-        for list_name, etype in (("org", "ORG"), ("loc", "LOC"), ("vnloc", "LOC")):
+        for list_name, etype in _KNOWN_LISTS:
             for phrase in GAZETTEERS[list_name]:
                 words = [s.text for s in syllables(phrase)]
-                acronym = len(words) == 1 and len(phrase) >= 3 and phrase.isupper()
+                acronym = (
+                    len(words) == 1
+                    and len(phrase) >= 3
+                    and phrase.isupper()
+                    and phrase not in _GENERIC
+                )
                 if acronym or len(words) >= 2:
                     self._by_first.setdefault(words[0], []).append((words, etype))
         for entries in self._by_first.values():

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from streams.enrichment.ner.capitals import capital_ratios
+from streams.enrichment.ner.clusters import Clusters, learn_clusters
 from streams.enrichment.ner.corpus import Document, read_documents
 from streams.enrichment.ner.features import DocumentMemory, Featurizer, Gazetteer
 from streams.enrichment.ner.model import (
     CAPITALS_FILE,
+    CLUSTERS_FILE,
     FIRST_PASS_FILE,
     SECOND_PASS_FILE,
 )
@@ -83,19 +85,45 @@ def _tagger(model: Any) -> Any:
     return CRFTagger.from_model(model)
 
 
+def train_clusters(news: Path, out: Path, progress: Progress = lambda _: None) -> Clusters:
+    """Learns syllable clusters from ``news`` (JSON lines) and writes the table to ``out``."""
+    progress("learning syllable clusters from unlabelled news")
+    clusters = learn_clusters(news_texts(news), progress=progress)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps(clusters, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+        encoding="utf-8",
+    )
+    return clusters
+
+
 def train(
     conll: Path,
     news: Path,
     out: Path,
     options: TrainingOptions = TrainingOptions(),
     progress: Progress = lambda _: None,
+    *,
+    clusters: Path | None = None,
 ) -> None:
-    """Trains on ``conll`` (CoNLL gold) and ``news`` (JSON lines); writes the model to ``out``."""
+    """Trains on ``conll`` (CoNLL gold) and ``news`` (JSON lines); writes the model to ``out``.
+
+    ``clusters`` is a table written by :func:`train_clusters`; without it the
+    clusters are learned from ``news`` first. Either way the table is written
+    beside the model, which needs it.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    if clusters is not None:
+        table: Clusters = json.loads(clusters.read_text(encoding="utf-8"))
+        if clusters.resolve() != (out / CLUSTERS_FILE).resolve():
+            (out / CLUSTERS_FILE).write_text(clusters.read_text(encoding="utf-8"), "utf-8")
+    else:
+        table = train_clusters(news, out / CLUSTERS_FILE, progress)
     progress("counting capitals in unlabelled news")
     ratios = capital_ratios(news_texts(news))
-    featurizer = Featurizer(Gazetteer(), ratios)
+    featurizer = Featurizer(Gazetteer(), ratios, table)
     documents: list[Document] = list(read_documents(conll))
-    local = [[featurizer.features(s.words) for s in doc] for doc in documents]
+    local = [[featurizer.local_features(s.words) for s in doc] for doc in documents]
     tags = [[s.tags for s in doc] for doc in documents]
 
     memories: list[DocumentMemory | None] = [None] * len(documents)
@@ -120,11 +148,12 @@ def train(
     first = _fit([x for doc in local for x in doc], [y for doc in tags for y in doc], options)
     progress("second pass, all documents")
     second_x = [
-        featurizer.features(s.words, memories[i]) for i, doc in enumerate(documents) for s in doc
+        featurizer.with_memory(s.words, x, memory or DocumentMemory({}, {}))
+        for doc, xs, memory in zip(documents, local, memories, strict=True)
+        for s, x in zip(doc, xs, strict=True)
     ]
     second = _fit(second_x, [y for doc in tags for y in doc], options)
 
-    out.mkdir(parents=True, exist_ok=True)
     first.save(str(out / FIRST_PASS_FILE))
     second.save(str(out / SECOND_PASS_FILE))
     (out / CAPITALS_FILE).write_text(
