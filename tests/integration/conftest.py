@@ -81,6 +81,9 @@ class Run:
     tmp: Path
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
     workers: list[tuple[subprocess.Popen[bytes], Path]] = field(default_factory=list)
+    # Commands left running (start_cli): ended, and their pipes closed, by stop(), so a
+    # failed test leaves neither a process nor an open pipe to a later one.
+    clis: list[subprocess.Popen[str]] = field(default_factory=list)
     web_ports: list[int] = field(default_factory=list)
     # Of the topics the run creates (a 3-node cluster: 3 and 2).
     replication_factor: int = 1
@@ -147,13 +150,15 @@ class Run:
     def start_cli(self, *args: str, **pipes: Any) -> subprocess.Popen[str]:
         """A CLI command left running; by default its output is piped for communicate()."""
         pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **pipes}
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "streams.cli", *args],
             env=self.env(),
             stdin=subprocess.DEVNULL,
             text=True,
             **pipes,
         )
+        self.clis.append(proc)
+        return proc
 
     def start_worker(self, **extra_env: str) -> subprocess.Popen[bytes]:
         log = self.tmp / f"worker-{len(self.workers)}.log"
@@ -254,6 +259,10 @@ class Run:
         pytest.fail(f"{message}\n{logs}")
 
     def stop(self) -> None:
+        for cli in self.clis:
+            if cli.poll() is None:
+                cli.kill()
+            cli.communicate()  # reaps it and closes its pipes
         for proc, _ in self.workers:
             if proc.poll() is None:
                 proc.terminate()
