@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from streams.cli.options import env_option, json_flag, print_json
+from streams.cli.options import env_option, json_flag, print_json, shared_data_option
 
 if TYPE_CHECKING:
     from streams.enrichment.evaluation import Scores
@@ -141,14 +141,7 @@ _LABELS = Path(__file__).resolve().parents[2] / "eval" / "keywords"
 
 
 @evaluate.command()
-@env_option(
-    "--data",
-    "data",
-    envvar="TINSTREAM_SHARED_DATA",
-    default=Path("../shared/data"),
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="the shared data folder, where the labelled articles are read by id",
-)
+@shared_data_option("the shared data folder, where the labelled articles are read by id")
 @env_option(
     "--labels",
     "labels",
@@ -229,14 +222,7 @@ def keywords(data: Path, labels: Path, with_entities: bool, as_json: bool) -> No
 
 
 @evaluate.command()
-@env_option(
-    "--data",
-    "data",
-    envvar="TINSTREAM_SHARED_DATA",
-    default=Path("../shared/data"),
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="the shared data folder (read by path, never copied)",
-)
+@shared_data_option("the shared data folder (read by path, never copied)")
 @env_option(
     "--model",
     "model_path",
@@ -295,14 +281,7 @@ def topic(
 
 
 @evaluate.command()
-@env_option(
-    "--data",
-    "data",
-    envvar="TINSTREAM_SHARED_DATA",
-    default=Path("../shared/data"),
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="the shared data folder (read by path, never copied)",
-)
+@shared_data_option("the shared data folder (read by path, never copied)")
 @env_option(
     "--model",
     "model_path",

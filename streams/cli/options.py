@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -84,4 +85,19 @@ def alias_option(help: str) -> Callable[[F], F]:
         envvar="TINSTREAM_ES_ALIAS",
         default=default_of(ElasticsearchSettings, "alias"),
         help=help,
+    )
+
+
+_SHARED_DATA_HELP = "the shared data folder (read by path, never copied)"
+
+
+def shared_data_option(help_text: str = _SHARED_DATA_HELP) -> Callable[[F], F]:
+    """``--data``: the shared data folder (``TINSTREAM_SHARED_DATA``), for train and evaluate."""
+    return env_option(
+        "--data",
+        "data",
+        envvar="TINSTREAM_SHARED_DATA",
+        default=Path("../shared/data"),
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help=help_text,
     )

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from streams.cli.options import env_option, json_flag, print_json
+from streams.cli.options import env_option, json_flag, print_json, shared_data_option
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,14 +24,7 @@ _RECENT_WEIGHT = 1.0
 
 
 def _shared_data() -> Callable[[F], F]:
-    return env_option(
-        "--data",
-        "data",
-        envvar="TINSTREAM_SHARED_DATA",
-        default=Path("../shared/data"),
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        help=_DATA_HELP,
-    )
+    return shared_data_option(_DATA_HELP)
 
 
 def _out(default: Path) -> Callable[[F], F]:

@@ -10,13 +10,11 @@ logits, so they describe articles the model has not seen.
 
 from __future__ import annotations
 
-import gzip
-import json
 import logging
 import math
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -35,6 +33,7 @@ from streams.enrichment.tone import (
     features,
     softmax,
 )
+from streams.enrichment.training import read_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -230,14 +229,6 @@ def batch_logits(model: ToneModel, articles: Sequence[Article]) -> FloatArray:
 
 
 # --- data -------------------------------------------------------------------
-
-
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
 
 
 def read_labels(path: Path) -> list[tuple[str, str]]:
