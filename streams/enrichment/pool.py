@@ -182,7 +182,11 @@ class ProcessPool(Generic[T, R]):
                     raise PoolStartError(f"pool processes not ready after {timeout_s:.0f} s")
                 for key, _ in selector.select(remaining):
                     slot = key.data
-                    data = slot.channel.recv(1 << 20)
+                    try:
+                        data = slot.channel.recv(1 << 20)
+                    except OSError:
+                        # It died with our set-up messages unread: a reset, not an EOF.
+                        data = b""
                     if data:
                         slot.frames.pending.extend(slot.frames.feed(data))
                     while slot.frames.pending and not slot.ready:

@@ -46,3 +46,8 @@ def task(item: tuple[str, str]) -> str:
     if command == "raise":
         raise ValueError(argument)
     raise AssertionError(f"unknown command {command}")
+
+
+def exit_at_once(code: int) -> None:
+    """Dies while loading, before it reads anything more from its channel."""
+    os._exit(code)

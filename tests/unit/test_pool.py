@@ -152,6 +152,15 @@ def test_a_process_that_cannot_start_is_reported(pools: list[Pool]) -> None:
         pool.warm_up(60)
 
 
+def test_a_process_that_dies_while_loading_is_reported(pools: list[Pool]) -> None:
+    pool: Pool = ProcessPool(
+        2, pool_tasks.task, initializer=pool_tasks.exit_at_once, initargs=(7,)
+    )
+    pools.append(pool)
+    with pytest.raises(PoolStartError, match="exit code 7"):
+        pool.warm_up(60)
+
+
 def test_the_initializer_runs_once_in_each_process(pools: list[Pool], tmp_path: Path) -> None:
     marker = tmp_path / "started"
     pool: Pool = ProcessPool(1, pool_tasks.task, initializer=pool_tasks.start, initargs=(marker,))
