@@ -42,8 +42,14 @@ from streams.enrichment.topic import (
 
 log = logging.getLogger(__name__)
 
-# The classifier reads the title and this much of the content (TopicClassifier.MAX_CHARS).
-MAX_CHARS = 3000
+# The classifier reads the title and this much of the content (TopicClassifier.MAX_CHARS):
+# the recent correction, and every held-out score, see articles as it does. Reading
+# 6,000 characters rather than 3,000 raised the cross-validated recent accuracy from
+# 0.869 to 0.900 (44% of recent articles are longer than 3,000; see the model card).
+MAX_CHARS = 6000
+# The old-corpus model (stage 1) and the vocabulary are fitted on this much: the
+# recipe that was validated, and half the cost of fitting stage 1.
+BASE_CHARS = 3000
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +59,18 @@ class Article:
     label: str
 
 
-def article_of(record: dict[str, Any]) -> Article:
+def article_of(record: dict[str, Any], chars: int = MAX_CHARS) -> Article:
     return Article(
         str(record["id"]),
-        f"{record['title']}\n{str(record['content'])[:MAX_CHARS]}",
+        f"{record['title']}\n{str(record['content'])[:chars]}",
         str(record["category"]),
     )
+
+
+def head(text: str, chars: int) -> str:
+    """``title\ncontent`` with the content cut to ``chars`` characters."""
+    title, _, content = text.partition("\n")
+    return f"{title}\n{content[:chars]}"
 
 
 def is_old_held_out(article_id: str, percent: int = 10) -> bool:
@@ -474,8 +486,10 @@ def load_split(old_path: Path, recent_path: Path, recent_holdout: int = 25) -> S
     old_train: list[Article] = []
     old_test: list[Article] = []
     for record in read_jsonl(old_path):
-        article = article_of(record)
-        (old_test if is_old_held_out(article.id) else old_train).append(article)
+        if is_old_held_out(str(record["id"])):
+            old_test.append(article_of(record, MAX_CHARS))
+        else:
+            old_train.append(article_of(record, BASE_CHARS))
     recent = [article_of(r) for r in read_jsonl(recent_path)]
     recent_train, recent_test = recent_split(recent, recent_holdout)
     return Split(old_train, old_test, recent_train, recent_test)
@@ -500,7 +514,9 @@ def validate(
         f"old {len(split.old_train)} train / {len(split.old_test)} held out; "
         f"recent {len(split.recent_train)} train / {len(split.recent_test)} held out"
     )
-    base = fit_base(split.old_train, (a.text for a in split.recent_train), options)
+    base = fit_base(
+        split.old_train, (head(a.text, BASE_CHARS) for a in split.recent_train), options
+    )
     progress("base model fitted; cross-validating the recent correction")
     folds = cross_validate(base, split.recent_train, options, on_fold)
     calibration = Calibration.fit(folds.top_probability, folds.gold == folds.predicted)
