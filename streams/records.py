@@ -12,10 +12,11 @@ import base64
 import dataclasses
 import hashlib
 import json
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -28,6 +29,15 @@ ENTITY_TYPES: tuple[EntityType, ...] = ("PER", "LOC", "ORG")
 
 # Elasticsearch refuses an _id longer than 512 bytes.
 MAX_ID_BYTES = 512
+# A language tag as BCP 47 writes it ("vi", "en", "zh-Hant"): anything else would
+# become a facet value and switch the Vietnamese NLP off for the article.
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}")
+# Links readers and Kibana follow: nothing but http(s) to a host.
+_URL_SCHEMES = frozenset({"http", "https"})
+# Publication dates outside this window are typos or hostile and would stretch
+# every date histogram; the upper bound allows for clocks a day apart.
+EARLIEST_PUBLISHED = datetime(1900, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
 _OPTIONAL_STR = ("url", "source", "author", "category", "summary", "language")
 # Query parameters that only track a click; two URLs differing in them are one article.
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid")
@@ -109,6 +119,10 @@ class RawArticle:
         published_at = data.get("published_at")
         if published_at is not None:
             values["published_at"] = _iso8601(published_at)
+        if values["language"] is not None:
+            values["language"] = _language(values["language"])
+        if values["url"] is not None:
+            _check_url(values["url"])
         tags = data.get("tags")
         if tags is not None:
             if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
@@ -163,7 +177,32 @@ def _iso8601(value: object) -> str:
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:
         raise InvalidArticle(f"field 'published_at' is not ISO 8601: {value!r}") from exc
+    aware = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    latest = datetime.now(UTC) + FUTURE_SLACK
+    if not EARLIEST_PUBLISHED <= aware <= latest:
+        raise InvalidArticle(
+            f"field 'published_at' is outside {EARLIEST_PUBLISHED.year} to tomorrow: {value!r}"
+        )
     return parsed.isoformat()
+
+
+def _language(value: str) -> str:
+    if not _LANGUAGE.fullmatch(value.strip()):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise InvalidArticle(
+            f"field 'language' must be a language code such as 'vi' or 'en', got {shown!r}"
+        )
+    return value.strip().lower()
+
+
+def _check_url(value: str) -> None:
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError as exc:
+        raise InvalidArticle(f"field 'url' is not a URL: {exc}") from exc
+    if parts.scheme.lower() not in _URL_SCHEMES or not parts.hostname:
+        shown = value if len(value) <= 80 else value[:80] + "…"
+        raise InvalidArticle(f"field 'url' must be an http or https address, got {shown!r}")
 
 
 @dataclass(frozen=True, slots=True)

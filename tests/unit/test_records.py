@@ -61,6 +61,16 @@ def test_content_id_is_stable_under_whitespace_and_nfd() -> None:
         ({**VALID, "id": True}, "field 'id' must be a string or an integer"),
         ({**VALID, "id": "x" * 513}, "longer than 512 bytes"),
         ({**VALID, "source": ["a"]}, "field 'source' must be a string"),
+        # Would become a facet value and switch the Vietnamese NLP off.
+        ({**VALID, "language": "<script>"}, "field 'language' must be a language code"),
+        ({**VALID, "language": "vi; drop"}, "field 'language' must be a language code"),
+        # Rendered as links by Kibana's URL format and any page.
+        ({**VALID, "url": "javascript:alert(1)"}, "field 'url' must be an http or https"),
+        ({**VALID, "url": "data:text/html,<b>x</b>"}, "field 'url' must be an http or https"),
+        ({**VALID, "url": "https://"}, "field 'url' must be an http or https"),
+        # Would stretch every date histogram.
+        ({**VALID, "published_at": "9999-12-31"}, "outside 1900 to tomorrow"),
+        ({**VALID, "published_at": "0001-01-01T00:00:00Z"}, "outside 1900 to tomorrow"),
     ],
 )
 def test_invalid_articles_say_why(data: dict[str, object], reason: str) -> None:
@@ -82,6 +92,13 @@ def test_undecodable_messages(payload: bytes | None, reason: str) -> None:
     with pytest.raises(InvalidArticle, match=reason) as info:
         RawArticle.from_bytes(payload)
     assert not info.value.retriable
+
+
+def test_language_codes_and_web_addresses_that_are_fine_pass() -> None:
+    article = RawArticle.from_mapping({**VALID, "language": "VI", "url": "HTTPS://vnexpress.net/a"})
+    assert article.language == "vi"
+    assert RawArticle.from_mapping({**VALID, "language": "zh-Hant"}).language == "zh-hant"
+    assert RawArticle.from_mapping({**VALID, "published_at": "1995-06-01"}).published_at
 
 
 def test_published_at_is_normalised() -> None:
