@@ -35,7 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import VNTC, vntc_articles
-from config import ElasticsearchSettings, KafkaSettings, TopicSettings
+from config import (
+    ElasticsearchSettings,
+    KafkaSettings,
+    LagSettings,
+    TopicSettings,
+    WorkerSettings,
+    to_env,
+)
 from indexers.client import make_client
 from streams.kafka import ensure_topics, make_producer
 from streams.records import RawArticle
@@ -110,15 +117,13 @@ class Pipeline:
         ensure_topics(kafka, self.topics)
         self._env = {
             **os.environ,
-            "TINSTREAM_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-            "TINSTREAM_ES_URL": es_url,
-            "TINSTREAM_TOPIC_RAW": self.topics.raw,
-            "TINSTREAM_TOPIC_ENRICHED": self.topics.enriched,
-            "TINSTREAM_TOPIC_DEAD_LETTER": self.topics.dead_letter,
-            "TINSTREAM_TOPIC_PARTITIONS": str(PARTITIONS),
-            "TINSTREAM_ES_ALIAS": self.alias,
-            "TINSTREAM_LAG_HISTORY": "false",
-            "TINSTREAM_WORKER_APP_ID": f"bp-{run}",
+            **to_env(
+                kafka,
+                self.topics,
+                ElasticsearchSettings(url=es_url, alias=self.alias),
+                LagSettings(history=False),
+                WorkerSettings(app_id=f"bp-{run}"),
+            ),
         }
         self.workers: list[subprocess.Popen[bytes]] = []
         self.es = make_client(ElasticsearchSettings(url=es_url))

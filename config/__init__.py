@@ -6,6 +6,7 @@ once at the entry point (the CLI) and passed inward; nothing below reads the
 environment itself.
 """
 
+from config.env import to_env
 from config.settings import (
     ElasticsearchSettings,
     EnrichmentSettings,
@@ -30,4 +31,5 @@ __all__ = [
     "StackSettings",
     "TopicSettings",
     "WorkerSettings",
+    "to_env",
 ]

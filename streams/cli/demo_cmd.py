@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from config import ElasticsearchSettings
+from config import ElasticsearchSettings, KafkaSettings, to_env
 from indexers.client import make_client
 from indexers.search import ArticleSearch, SearchRequest, wait_until_searchable
 from indexers.segmenter import WordSegmenter
@@ -48,8 +48,7 @@ def demo(samples: Path, query: str, timeout_s: float, bootstrap_servers: str, es
     exe = [sys.executable, "-m", "streams.cli"]
     env = {
         **os.environ,
-        "TINSTREAM_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
-        "TINSTREAM_ES_URL": es_url,
+        **to_env(KafkaSettings(bootstrap_servers=bootstrap_servers), es_settings),
     }
     log_path = Path(".stack") / "demo-worker.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from config import KafkaSettings, Settings, TopicSettings
+from config import Settings, TopicSettings, to_env
 from deploy.local import Stack, StackError
 from indexers.client import make_client
 from streams.kafka import ensure_topics, kafka_python_config, make_producer
@@ -110,20 +110,25 @@ class Run:
         return f"lag-test-{self.run_id}"
 
     def env(self) -> dict[str, str]:
+        """The environment of this run's processes: its Kafka (secrets included), its
+        own topics (the worker creates the same as topics() describes), alias, group
+        and data directory."""
+        settings = self.settings
         return {
             **os.environ,
-            **kafka_env(self.settings.kafka),
-            # The worker creates the same topics as topics() describes.
-            **{
-                f"TINSTREAM_TOPIC_{name.upper()}": str(value)
-                for name, value in self.topics().model_dump(exclude_none=True).items()
-            },
-            "TINSTREAM_ES_URL": self.settings.elasticsearch.url,
-            "TINSTREAM_ES_ALIAS": self.alias,
-            "TINSTREAM_LAG_HISTORY_ALIAS": self.lag_alias,
-            "TINSTREAM_WORKER_APP_ID": f"tinstream-test-{self.run_id}",
-            "TINSTREAM_WORKER_DATA_DIR": str(self.tmp / "worker"),
-            "TINSTREAM_INDEXER_LINGER_S": "0.2",
+            **to_env(
+                settings.kafka,
+                self.topics(),
+                settings.elasticsearch.model_copy(update={"alias": self.alias}),
+                settings.lag.model_copy(update={"history_alias": self.lag_alias}),
+                settings.worker.model_copy(
+                    update={
+                        "app_id": f"tinstream-test-{self.run_id}",
+                        "data_dir": self.tmp / "worker",
+                    }
+                ),
+                settings.indexer.model_copy(update={"linger_s": 0.2}),
+            ),
         }
 
     def topics(self) -> TopicSettings:
@@ -300,23 +305,6 @@ def make_run(
 @pytest.fixture
 def run(make_run: Callable[..., Run]) -> Run:
     return make_run()
-
-
-def kafka_env(kafka: KafkaSettings) -> dict[str, str]:
-    """The environment that gives a subprocess these Kafka settings, secrets included."""
-    env = {
-        "TINSTREAM_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-        "TINSTREAM_KAFKA_SECURITY_PROTOCOL": kafka.security_protocol,
-    }
-    if kafka.sasl_mechanism is not None:
-        env["TINSTREAM_KAFKA_SASL_MECHANISM"] = kafka.sasl_mechanism
-    if kafka.sasl_username is not None:
-        env["TINSTREAM_KAFKA_SASL_USERNAME"] = kafka.sasl_username
-    if kafka.sasl_password is not None:
-        env["TINSTREAM_KAFKA_SASL_PASSWORD"] = kafka.sasl_password.get_secret_value()
-    if kafka.ssl_cafile is not None:
-        env["TINSTREAM_KAFKA_SSL_CAFILE"] = str(kafka.ssl_cafile)
-    return env
 
 
 def jsonl(articles: Iterable[dict[str, Any]]) -> str:
