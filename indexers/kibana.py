@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ DATA_VIEW_ID = "tinstream-articles"
 DASHBOARD_ID = "tinstream-news"
 LAG_DATA_VIEW_ID = "tinstream-lag"
 LAG_DASHBOARD_ID = "tinstream-lag"
-NDJSON_PATH = Path(__file__).resolve().parents[1] / "deploy" / "kibana" / "tinstream.ndjson"
+# Found through importlib.resources, wherever the package is installed.
+NDJSON_PATH = Path(str(files("deploy").joinpath("kibana", "tinstream.ndjson")))
 _SEARCH_SOURCE_REF = "kibanaSavedObjectMeta.searchSourceJSON.index"
 
 

@@ -26,9 +26,11 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
-COUNTS_PATH = Path(__file__).parent / "models" / "word-counts.json.gz"
+# Found through importlib.resources, wherever the package is installed.
+COUNTS_PATH = Path(str(files("indexers").joinpath("models", "word-counts.json.gz")))
 # Longer dictionary entries are idioms; they add cost and little to search.
 MAX_WORD_SYLLABLES = 4
 # A longer capitalised run is a heading or a list of names, not one name; the

@@ -16,8 +16,9 @@ from indexers.search import ArticleSearch, SearchRequest, wait_until_searchable
 from indexers.segmenter import WordSegmenter
 from streams.cli.options import bootstrap_servers_option, env_option, es_url_option
 from streams.cli.search_cmd import print_result
+from streams.resources import packaged
 
-SAMPLES = Path(__file__).resolve().parents[2] / "deploy" / "samples" / "articles.jsonl"
+SAMPLES = packaged("deploy", "samples", "articles.jsonl")
 
 
 @click.command()

@@ -6,14 +6,14 @@ constructing it costs nothing and unit tests can inject a stand-in.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Protocol
 
 from streams.records import Label
+from streams.resources import packaged
 
 log = logging.getLogger(__name__)
 
-MODELS_DIR = Path(__file__).parent / "models"
+MODELS_DIR = packaged("streams.enrichment", "models")
 TOPIC_MODEL = MODELS_DIR / "topic.npz"
 
 

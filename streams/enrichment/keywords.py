@@ -32,10 +32,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from indexers.segmenter import WordSegmenter
+from streams.resources import packaged
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TABLE = Path(__file__).parent / "models" / "keywords-df.json.gz"
+DEFAULT_TABLE = packaged("streams.enrichment", "models", "keywords-df.json.gz")
 # Table entries seen in fewer articles are dropped: they say little and weigh a lot.
 MIN_DOCUMENT_FREQUENCY = 8
 # Phrases are runs of this many words at most.

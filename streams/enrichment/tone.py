@@ -33,10 +33,11 @@ import numpy as np
 import numpy.typing as npt
 
 from streams.records import Label
+from streams.resources import packaged
 
 log = logging.getLogger(__name__)
 
-TONE_MODEL = Path(__file__).parent / "models" / "tone.json.gz"
+TONE_MODEL = packaged("streams.enrichment", "models", "tone.json.gz")
 CLASSES = ("negative", "neutral", "positive")
 FloatArray = npt.NDArray[np.float64]
 

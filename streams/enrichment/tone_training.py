@@ -34,10 +34,11 @@ from streams.enrichment.tone import (
     softmax,
 )
 from streams.enrichment.training import read_jsonl
+from streams.resources import packaged
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = packaged("streams.enrichment", "data")
 RECENT_LABELS = DATA_DIR / "news-tone-recent.jsonl"
 RECENT_SECOND_PASS = DATA_DIR / "news-tone-recent-second-pass.jsonl"
 # More vntc-train articles the team labelled by reading them (training only).

@@ -17,9 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from streams.resources import packaged
+
 log = logging.getLogger(__name__)
 
-DEFAULT_DIR = Path(__file__).parents[1] / "data" / "lexicon"
+DEFAULT_DIR = packaged("streams.enrichment", "data", "lexicon")
 LEXICON_TYPES = ("PER", "LOC", "ORG", "MISC")
 # A word, with the dots, hyphens and ampersands inside names ("V.League", "Coca-Cola",
 # "GD&ĐT", "McDonald's"), or one punctuation mark.

@@ -19,6 +19,7 @@ from streams.enrichment.ner.features import DocumentMemory, Featurizer, Gazettee
 from streams.enrichment.ner.gazetteer import GAZETTEERS
 from streams.enrichment.ner.tokenize import sentences, syllables
 from streams.enrichment.text import mask_overlong
+from streams.resources import packaged
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ FIRST_PASS_FILE = "first-pass.crfsuite"
 SECOND_PASS_FILE = "second-pass.crfsuite"
 CAPITALS_FILE = "capitals.json"
 CLUSTERS_FILE = "clusters.json"
-DEFAULT_MODEL_DIR = Path(__file__).parents[1] / "models" / "ner"
+DEFAULT_MODEL_DIR = packaged("streams.enrichment", "models", "ner")
 
 
 @dataclass(frozen=True, slots=True)
