@@ -16,6 +16,29 @@ from indexers.segmenter import WordSegmenter
 
 # Text fields with a word-segmented twin.
 SEGMENTED = {"title": "title_words", "content": "content_words"}
+_FACET_TYPES = (("persons", "PER"), ("locations", "LOC"), ("organizations", "ORG"))
+
+
+def entity_key(kind: str, name: str) -> str:
+    """What an entity filter matches: the type and the name folded ("PER:luong van tu"),
+    so that a reader may type any case, leave the diacritics out, or use an alias."""
+    return f"{kind}:{' '.join(fold(name).split())}"
+
+
+def entity_keys(fields: dict[str, Any]) -> list[str]:
+    """The keys of every entity of an article, under its name and each of its aliases."""
+    keys: set[str] = set()
+    for entity in fields.get("entities") or ():
+        if not isinstance(entity, dict) or not isinstance(entity.get("type"), str):
+            continue
+        for name in (entity.get("text"), *(entity.get("aliases") or ())):
+            if isinstance(name, str) and name.strip():
+                keys.add(entity_key(entity["type"], name))
+    for facet, kind in _FACET_TYPES:
+        for name in fields.get(facet) or ():
+            if isinstance(name, str) and name.strip():
+                keys.add(entity_key(kind, name))
+    return sorted(keys)
 
 
 class DocumentBuilder:
@@ -41,6 +64,7 @@ class DocumentBuilder:
                 if isinstance(value, str) and not fields.get(target):
                     fields[target] = self._segmenter.segment(value)
         fields["is_duplicate"] = bool(fields.get("duplicate_of"))
+        fields["entity_keys"] = entity_keys(fields)
         return fields
 
     def document(self, article: dict[str, Any]) -> dict[str, Any]:

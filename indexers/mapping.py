@@ -76,6 +76,9 @@ class ArticleDocument(Document):
     simhash = Keyword(index=False, doc_values=False)
     duplicate_of = Keyword()
     is_duplicate = Boolean()
+    # "PER:luong van tu": every entity's name and aliases folded (indexers.document), for
+    # filters typed in any case, without diacritics, or by an alias.
+    entity_keys = Keyword()
     pipeline_version = Keyword()
 
     class Meta:
@@ -94,6 +97,19 @@ FACETS: dict[str, str] = {
     "keywords": "keywords",
     "duplicate": "is_duplicate",
 }
+# The closed sets of the category and sentiment facets: the topic model's slugs and
+# the tone model's labels (tests/unit/test_schema.py checks the models agree).
+TOPICS = (
+    "doi-song",
+    "khoa-hoc",
+    "kinh-doanh",
+    "phap-luat",
+    "suc-khoe",
+    "the-gioi",
+    "the-thao",
+    "van-hoa",
+)
+TONES = ("negative", "neutral", "positive")
 # The date facet: articles per interval of published_at.
 DATE_FACET = "published_at"
 SEARCH_FIELDS = ("title^3", "summary^2", "content")

@@ -14,10 +14,19 @@ from typing import Any
 
 from elasticsearch import ApiError, AsyncElasticsearch, Elasticsearch, TransportError
 
+from indexers.document import entity_key
 from indexers.errors import ArticleNotFound, SearchError
 from indexers.folding import FOLDED, fold
 from indexers.highlight import POST_TAG, PRE_TAG, restore
-from indexers.mapping import DATE_FACET, FACETS, FOLDED_SEARCH_FIELDS, SEARCH_FIELDS, WORD_FIELDS
+from indexers.mapping import (
+    DATE_FACET,
+    FACETS,
+    FOLDED_SEARCH_FIELDS,
+    SEARCH_FIELDS,
+    TONES,
+    TOPICS,
+    WORD_FIELDS,
+)
 from indexers.segmenter import WordSegmenter
 
 # The article fields each hit carries (each one a field of the mapping; checked by
@@ -72,6 +81,15 @@ class SearchRequest:
             raise SearchError(f"page × size may not pass {MAX_RESULT_WINDOW}")
         if self.interval not in INTERVALS:
             raise SearchError(f"interval must be one of {', '.join(INTERVALS)}")
+        for name, values, allowed in (
+            ("sentiment", self.sentiments, TONES),
+            ("category", self.categories, TOPICS),
+        ):
+            unknown = [v for v in values if v not in allowed]
+            if unknown:
+                raise SearchError(
+                    f"unknown {name} {unknown[0]!r}; one of: {', '.join(allowed)}"
+                )
         if self.since and self.until and self.since > self.until:
             raise SearchError("since is after until")
 
@@ -212,7 +230,18 @@ def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -
         ("organizations", "ORG", request.organizations),
     ):
         for value in values:
-            filters.append({"term": {FACETS[facet]: value}})
+            filters.append(
+                {
+                    "bool": {
+                        "should": [
+                            {"term": {"entity_keys": entity_key(kind, value)}},
+                            # Documents indexed before entity_keys existed (until migrated).
+                            {"term": {FACETS[facet]: value}},
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                }
+            )
             should.append(_mainly_about(kind, value))
     for facet, values in (
         ("category", request.categories),

@@ -14,7 +14,7 @@ from typing import Any
 import faust
 
 from indexers.errors import ArticleNotFound, SearchError
-from indexers.mapping import field_json_schema
+from indexers.mapping import TONES, TOPICS, field_json_schema
 from indexers.search import (
     HIT_FIELDS,
     INTERVALS,
@@ -28,12 +28,21 @@ log = logging.getLogger(__name__)
 
 # parameter → (SearchRequest field, description); repeatable filters.
 _FILTERS = {
-    "person": ("persons", "Articles naming this person; the most about them first."),
-    "location": ("locations", "Articles naming this place."),
-    "organization": ("organizations", "Articles naming this organisation."),
-    "category": ("categories", "Articles of this category."),
+    "person": (
+        "persons",
+        "Articles naming this person (any case, diacritics optional, or an alias); "
+        "the most about them first.",
+    ),
+    "location": ("locations", "Articles naming this place (as for person)."),
+    "organization": ("organizations", "Articles naming this organisation (as for person)."),
+    "category": ("categories", "Articles of this topic."),
     "source": ("sources", "Articles from this source."),
     "sentiment": ("sentiments", "Articles of this sentiment: positive, neutral, negative."),
+}
+# Filters over closed sets: the allowed values, in the OpenAPI (and checked by SearchRequest).
+_ENUMS: dict[str, dict[str, Any]] = {
+    "category": {"enum": list(TOPICS)},
+    "sentiment": {"enum": list(TONES)},
 }
 _INTEGERS = {
     "page": (1, 1, MAX_RESULT_WINDOW, "Page, from 1."),
@@ -185,7 +194,7 @@ def openapi() -> dict[str, Any]:
         *(
             _parameter(
                 name,
-                {"type": "array", "items": {"type": "string"}},
+                {"type": "array", "items": {"type": "string", **_ENUMS.get(name, {})}},
                 text,
                 style="form",
                 explode=True,

@@ -13,6 +13,7 @@ import click
 from config import ElasticsearchSettings
 from indexers.client import make_client
 from indexers.errors import ArticleNotFound, SearchError
+from indexers.mapping import TONES, TOPICS
 from indexers.search import INTERVALS, ArticleSearch, SearchRequest, SearchResult
 from indexers.segmenter import WordSegmenter
 from streams.cli.options import (
@@ -38,13 +39,16 @@ class _Names(click.ParamType):
         return str(value).strip()
 
 
-def _filter(flag: str, dest: str, what: str) -> Callable[[F], F]:
+def _filter(
+    flag: str, dest: str, what: str, choices: tuple[str, ...] | None = None
+) -> Callable[[F], F]:
     return env_option(
         flag,
         dest,
         envvar=f"TINSTREAM_SEARCH_{dest.upper()}",
         multiple=True,
-        type=_Names(),
+        # A closed set is checked (exit 2 naming the allowed values) and listed in --help.
+        type=click.Choice(choices) if choices else _Names(),
         help=f"Only articles {what} (repeat for more).",
     )
 
@@ -67,9 +71,9 @@ def _run(es_url: str, alias: str, action: Callable[[ArticleSearch], SearchResult
 @_filter("--person", "persons", "naming this person (the articles most about them first)")
 @_filter("--location", "locations", "naming this place")
 @_filter("--organization", "organizations", "naming this organisation")
-@_filter("--category", "categories", "of this category")
+@_filter("--category", "categories", "of this topic", TOPICS)
 @_filter("--source", "sources", "from this source")
-@_filter("--sentiment", "sentiments", "of this sentiment (positive, neutral, negative)")
+@_filter("--sentiment", "sentiments", "of this tone", TONES)
 @env_option(
     "--since",
     envvar="TINSTREAM_SEARCH_SINCE",

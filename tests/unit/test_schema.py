@@ -24,6 +24,7 @@ DERIVED = {
     "summary_folded",
     "ingested_at",
     "is_duplicate",
+    "entity_keys",
 }
 
 

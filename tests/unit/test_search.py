@@ -21,7 +21,7 @@ def test_filters_page_and_highlight_are_in_the_body() -> None:
         SearchRequest(
             text="bệnh viện",
             persons=("Nguyễn Văn A", "Trần Thị B"),
-            categories=("suc-khoe", "xa-hoi"),
+            categories=("suc-khoe", "doi-song"),
             since=datetime(2026, 1, 1),
             page=3,
             size=20,
@@ -30,9 +30,12 @@ def test_filters_page_and_highlight_are_in_the_body() -> None:
         _SEGMENTER,
     )
     query = body["query"]["bool"]
-    assert {"term": {"persons": "Nguyễn Văn A"}} in query["filter"]
-    assert {"term": {"persons": "Trần Thị B"}} in query["filter"]
-    assert {"terms": {"category.label": ["suc-khoe", "xa-hoi"]}} in query["filter"]
+    # Each person must match: by folded name or alias, or (documents indexed before
+    # entity_keys) exactly.
+    for name, key in (("Nguyễn Văn A", "PER:nguyen van a"), ("Trần Thị B", "PER:tran thi b")):
+        either = [{"term": {"entity_keys": key}}, {"term": {"persons": name}}]
+        assert {"bool": {"should": either, "minimum_should_match": 1}} in query["filter"]
+    assert {"terms": {"category.label": ["suc-khoe", "doi-song"]}} in query["filter"]
     assert {"range": {"published_at": {"gte": "2026-01-01T00:00:00"}}} in query["filter"]
     assert query["must_not"] == [{"term": {"is_duplicate": True}}]
     # One ranking clause per person: the articles naming them most come first.
@@ -41,6 +44,32 @@ def test_filters_page_and_highlight_are_in_the_body() -> None:
     assert {"title", "title_folded", "content_folded"} <= set(body["highlight"]["fields"])
     text = str(query["must"])
     assert "bệnh_viện" in text and "title_words^3" in text
+
+
+def test_closed_sets_are_checked_with_the_allowed_values_in_the_error() -> None:
+    with pytest.raises(SearchError, match="unknown sentiment 'bad'; one of: negative, neutral"):
+        SearchRequest(sentiments=("bad",))
+    with pytest.raises(SearchError, match="unknown category 'sports'; one of: doi-song"):
+        SearchRequest(categories=("sports",))
+
+
+def test_entity_keys_fold_case_and_diacritics_and_cover_aliases() -> None:
+    from indexers.document import entity_key, entity_keys
+
+    fields = {
+        "entities": [
+            {"text": "Lương Văn Tú", "type": "PER", "count": 2, "aliases": []},
+            {"text": "Công ty Sữa Việt Nam", "type": "ORG", "count": 1, "aliases": ["Vinamilk"]},
+        ],
+        "locations": ["Hà Nội"],
+    }
+    keys = entity_keys(fields)
+    assert keys == ["LOC:ha noi", "ORG:cong ty sua viet nam", "ORG:vinamilk", "PER:luong van tu"]
+    # What a reader types, in any case and without diacritics, finds the same keys.
+    assert entity_key("LOC", "ha noi") in keys
+    assert entity_key("PER", "lương văn tú") in keys
+    assert entity_key("ORG", "VINAMILK") in keys
+    assert entity_key("LOC", "Vinamilk") not in keys  # the type must agree
 
 
 def test_no_text_means_no_highlight_and_match_all() -> None:
