@@ -60,3 +60,13 @@ def test_the_api_describes_exactly_the_fields_a_hit_carries() -> None:
     assert hit["properties"]["persons"] == {"type": "array", "items": {"type": "string"}}
     assert hit["properties"]["sentiment"]["properties"]["score"]["type"] == ["number", "null"]
     assert hit["properties"]["published_at"]["format"] == "date-time"
+
+
+def test_the_closed_facet_sets_are_what_the_models_produce() -> None:
+    from indexers.mapping import TONES, TOPICS
+    from streams.enrichment.classifiers import TOPIC_MODEL
+    from streams.enrichment.tone import CLASSES
+    from streams.enrichment.topic import TopicModel
+
+    assert tuple(sorted(CLASSES)) == TONES
+    assert tuple(sorted(TopicModel.load(TOPIC_MODEL).classes)) == TOPICS
