@@ -17,6 +17,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import re
 import resource
 import sys
 import time
@@ -26,7 +27,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from streams.enrichment.classifiers import SENTENCE_BREAK
+# The baseline tags sentence by sentence, as underthesea is used.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n+")
+
 
 BATCH = 20
 
