@@ -51,6 +51,10 @@ def setup_logging(level: str) -> None:
     # The clients' connection chatter buries what matters at INFO.
     for noisy in ("kafka", "aiokafka", "elastic_transport", "urllib3"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    if logging.getLogger().level >= logging.WARNING:
+        # Each retry of an unreachable node is a warning with a traceback; the command
+        # says what failed in one line of its own (--log-level info shows them).
+        logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
 
 def bootstrap_servers_option(f: F) -> F:

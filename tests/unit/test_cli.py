@@ -78,3 +78,24 @@ def test_every_flag_has_an_env_fallback_and_shows_its_default() -> None:
             assert param.show_default or param.is_flag, (name, param.name)
         result = CliRunner().invoke(cli, [*name.split(), "--help"])
         assert result.exit_code == 0, name
+
+
+def test_search_with_elasticsearch_down_says_so_in_one_line_without_tracebacks() -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "search", "ha noi", "--es-url", f"http://127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "failed" in lines[0], result.stderr
