@@ -168,7 +168,30 @@ def search(
     if as_json:
         print_json(result.to_dict())
     else:
-        print_result(query, result)
+        print_result(query, result, _filters_said(request))
+
+
+def _filters_said(request: SearchRequest) -> str:
+    """The filters of a request as a reader would say them: "location=Hà Nội, since 2026-01-01"."""
+    parts = [
+        f"{name}={value}"
+        for name, values in (
+            ("person", request.persons),
+            ("location", request.locations),
+            ("organization", request.organizations),
+            ("category", request.categories),
+            ("source", request.sources),
+            ("sentiment", request.sentiments),
+        )
+        for value in values
+    ]
+    if request.since:
+        parts.append(f"since {request.since:%Y-%m-%d}")
+    if request.until:
+        parts.append(f"until {request.until:%Y-%m-%d}")
+    if not request.include_duplicates:
+        parts.append("no near-copies")
+    return ", ".join(parts)
 
 
 @click.command()
@@ -203,7 +226,8 @@ def _print_hits(result: SearchResult) -> None:
         click.echo(f"{rank:>3}. {_bold(title)}  [{hit.id}]")
         click.echo(f"     {source} · {date or 'undated'} · score {score}")
         for fragment in (hit.highlight.get("content") or hit.highlight.get("summary") or [])[:2]:
-            click.echo(f"     … {_bold(fragment)} …")
+            # One line per fragment: the article's own line breaks would break the layout.
+            click.echo(f"     … {_bold(' '.join(fragment.split()))} …")
 
 
 def _bold(text: str) -> str:
@@ -212,10 +236,16 @@ def _bold(text: str) -> str:
     return _TAG.sub(lambda m: off if m.group(0) == "</em>" else on, text)
 
 
-def print_result(query: str, result: SearchResult) -> None:
-    label = f'"{query}"' if query else "everything"
+def print_result(query: str, result: SearchResult, filters: str = "") -> None:
+    label = f'"{query}"' if query else ("the filters" if filters else "everything")
+    if filters:
+        label += f" ({filters})"
     pages = max(1, -(-result.total // result.size)) if result.size else 1
-    click.echo(f"{result.total} article(s) match {label} (page {result.page} of {pages})")
+    if result.page > pages:
+        where = f"page {result.page} is past the last page, {pages}"
+    else:
+        where = f"page {result.page} of {pages}"
+    click.echo(f"{result.total} article(s) match {label}: {where}")
     _print_hits(result)
     click.echo("")
     for name, buckets in result.facets.items():

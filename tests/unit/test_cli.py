@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from streams.cli.main import cli
@@ -99,3 +100,22 @@ def test_search_with_elasticsearch_down_says_so_in_one_line_without_tracebacks()
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "failed" in lines[0], result.stderr
+
+
+def test_search_output_names_the_filters_a_page_past_the_end_and_keeps_fragments_on_a_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from indexers.search import SearchHit, SearchRequest, SearchResult
+    from streams.cli.search_cmd import _filters_said, print_result
+
+    request = SearchRequest(locations=("Hà Nội",), sentiments=("negative",), page=2)
+    fragments = {"content": ["dòng một\ndòng <em>hai</em>"]}
+    hit = SearchHit("a1", 1.0, "Tiêu đề", None, highlight=fragments)
+    print_result("", SearchResult(2, [hit], {}, page=2, size=10), _filters_said(request))
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert first == (
+        "2 article(s) match the filters (location=Hà Nội, sentiment=negative): "
+        "page 2 is past the last page, 1"
+    )
+    assert "… dòng một dòng *hai* …" in out
