@@ -101,6 +101,10 @@ def _table(groups: Sequence[GroupLag]) -> str:
     lines.append("")
     for g in groups:
         s = g.summary()
+        if g.status == "NOTFOUND":
+            # Not "lag 0": nothing is known of a group Kafka does not have.
+            lines.append(f"{g.group}: NOTFOUND, no such consumer group")
+            continue
         lines.append(
             f"{s['group']}: {s['status']}, lag {s['total_lag']} messages, "
             f"oldest unprocessed {s['max_lag_seconds']:.1f}s"

@@ -191,3 +191,12 @@ def test_faust_members_undecodable_metadata_is_not_logged(caplog: pytest.LogCapt
     assert [r.getMessage() for r in caplog.records] == [
         "Unable to decode member_assignment for group/member-1"
     ]
+
+
+def test_an_unknown_group_is_not_reported_as_lag_0() -> None:
+    from streams.cli.lag_cmd import _table
+    from streams.lag.model import GroupLag
+
+    text = _table([GroupLag(group="nosuch", status="NOTFOUND", state="Dead")])
+    assert text.splitlines()[-1] == "nosuch: NOTFOUND, no such consumer group"
+    assert "lag 0" not in text
