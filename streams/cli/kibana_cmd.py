@@ -88,7 +88,18 @@ def import_(
             importer.wait_until_available(wait)
         result = importer.import_objects("\n".join(lines) + "\n", overwrite=overwrite)
     except IndexerError as exc:
-        click.echo(f"kibana import failed: {exc}", err=True)
+        message = f"kibana import failed: {exc}"
+        if exc.retriable:
+            # Most often: no Kibana there. The local stack runs none (no Kibana
+            # package can be installed without Docker); compose runs one.
+            message += (
+                f"; is Kibana running at {url}? `tinstream stack` runs no Kibana: "
+                "`docker compose -f deploy/docker-compose.yml up -d kibana` starts one"
+            )
+        if as_json:
+            print_json({"error": message})
+        else:
+            click.echo(message, err=True)
         sys.exit(1)
     if as_json:
         print_json({"success_count": result.success_count, "problems": result.problems})

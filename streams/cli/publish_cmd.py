@@ -66,6 +66,8 @@ def publish(
             report = ArticlePublisher(producer, topic, rate_per_s=rate).publish(
                 records, on_record=lambda: bar.update(1)
             )
+        # The bar leaves the cursor on its line: end it before anything else is printed.
+        click.echo("", err=True)
     except KafkaError as exc:
         click.echo(f"publishing failed: {exc}", err=True)
         sys.exit(1)

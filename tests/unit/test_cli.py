@@ -119,3 +119,22 @@ def test_search_output_names_the_filters_a_page_past_the_end_and_keeps_fragments
         "page 2 is past the last page, 1"
     )
     assert "… dòng một dòng *hai* …" in out
+
+
+def test_kibana_import_without_kibana_says_how_to_get_one_and_keeps_json() -> None:
+    import json
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    command = [sys.executable, "-m", "streams.cli", "kibana", "import", "--url", url]
+    result = subprocess.run(
+        [*command, "--wait", "0", "--json"], check=False, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    error = json.loads(result.stdout)["error"]
+    assert "cannot reach Kibana" in error and "docker compose" in error
