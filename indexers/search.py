@@ -385,6 +385,28 @@ def related_body(article_id: str, source: dict[str, Any], size: int) -> dict[str
     }
 
 
+# What an article view shows: everything but the search-only derived fields.
+ARTICLE_EXCLUDES = [
+    "*_folded",
+    "*_words",
+    "entity_keys",
+    "mentions",
+    "simhash",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """One article as a reader opens it, with the articles related to it."""
+
+    id: str
+    fields: dict[str, Any]
+    related: SearchResult
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, **self.fields, "related": self.related.to_dict()["hits"]}
+
+
 _RELATED_SOURCE = ["persons", "organizations", "locations", "keywords", "duplicate_of"]
 
 
@@ -431,6 +453,19 @@ class ArticleSearch:
             raise _failed(self._alias, exc) from exc
         return parse_response(response, SearchRequest(size=size))
 
+    def article(self, article_id: str, related: int = 5) -> ArticleView:
+        """The article with its entities, tone, topic, keywords and duplicates, and the
+        ``related`` articles most related to it."""
+        try:
+            found = self._client.options(ignore_status=404).get(
+                index=self._alias, id=article_id, source_excludes=ARTICLE_EXCLUDES
+            )
+        except (ApiError, TransportError) as exc:
+            raise _failed(self._alias, exc) from exc
+        if not found.get("found"):
+            raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
+        return ArticleView(article_id, dict(found["_source"]), self.related(article_id, related))
+
 
 class AsyncArticleSearch:
     """The same as :class:`ArticleSearch` with the async client (the worker's web server)."""
@@ -462,6 +497,20 @@ class AsyncArticleSearch:
         except (ApiError, TransportError) as exc:
             raise _failed(self._alias, exc) from exc
         return parse_response(response, SearchRequest(size=size))
+
+    async def article(self, article_id: str, related: int = 5) -> ArticleView:
+        """As :meth:`ArticleSearch.article`."""
+        try:
+            found = await self._client.options(ignore_status=404).get(
+                index=self._alias, id=article_id, source_excludes=ARTICLE_EXCLUDES
+            )
+        except (ApiError, TransportError) as exc:
+            raise _failed(self._alias, exc) from exc
+        if not found.get("found"):
+            raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
+        return ArticleView(
+            article_id, dict(found["_source"]), await self.related(article_id, related)
+        )
 
 
 def count_present(client: Elasticsearch, alias: str, ids: list[str]) -> int:

@@ -1,4 +1,4 @@
-"""The worker's HTTP API: health, readiness, search, related articles, OpenAPI.
+"""The worker's HTTP API: health, readiness, search, an article, related articles, OpenAPI.
 
 Served by Faust's web server (aiohttp) next to the agents. Query parameters are
 checked here, and a bad one gets a 400 naming it, never a 500.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import faust
 
@@ -115,7 +115,11 @@ Readiness = Callable[[], Awaitable[dict[str, Any]]]
 _STATUS: tuple[tuple[type[SearchError], int], ...] = ((BadParameter, 400), (ArticleNotFound, 404))
 
 
-async def _respond(view: Any, work: Callable[[], Awaitable[SearchResult]]) -> Any:
+class _Answer(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+async def _respond(view: Any, work: Callable[[], Awaitable[_Answer]]) -> Any:
     """``work``'s result as JSON, or ``{"error"}`` with the status its error calls for."""
     try:
         result = await work()
@@ -152,6 +156,9 @@ def add_views(app: faust.App, search: AsyncArticleSearch, readiness: Readiness) 
 
         return await _respond(view, related)
 
+    async def article_view(view: Any, request: Any, article_id: str) -> Any:
+        return await _respond(view, lambda: search.article(article_id))
+
     async def openapi_view(view: Any, request: Any) -> Any:
         return view.json(openapi())
 
@@ -159,6 +166,7 @@ def add_views(app: faust.App, search: AsyncArticleSearch, readiness: Readiness) 
     app.page("/ready")(ready)
     app.page("/search")(search_view)
     app.page("/articles/{article_id}/related")(related_view)
+    app.page("/articles/{article_id}")(article_view)
     app.page("/openapi.json")(openapi_view)
 
 
@@ -237,6 +245,25 @@ def openapi() -> dict[str, Any]:
                     "parameters": search_parameters,
                     "responses": responses(
                         result, (400, "A bad parameter"), (503, "Elasticsearch unreachable")
+                    ),
+                }
+            },
+            "/articles/{article_id}": {
+                "get": {
+                    "summary": "One article: its text, entities with aliases, tone, topic, "
+                    "keywords, near-copy link, and the 5 articles most related to it",
+                    "parameters": [
+                        {
+                            "name": "article_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": responses(
+                        {"type": "object", "required": ["id", "title", "related"]},
+                        (404, "No such article"),
+                        (503, "Elasticsearch unreachable"),
                     ),
                 }
             },

@@ -13,7 +13,7 @@ from streams.cli.kibana_cmd import kibana
 from streams.cli.lag_cmd import lag, lag_exporter
 from streams.cli.options import setup_logging
 from streams.cli.publish_cmd import publish
-from streams.cli.search_cmd import related, search
+from streams.cli.search_cmd import related, search, show
 from streams.cli.stack_cmd import stack
 from streams.cli.train_cmd import train
 from streams.cli.worker_cmd import worker
@@ -41,6 +41,7 @@ cli.add_command(worker)
 cli.add_command(enrich)
 cli.add_command(search)
 cli.add_command(related)
+cli.add_command(show)
 cli.add_command(demo)
 cli.add_command(evaluate)
 cli.add_command(train)

@@ -251,3 +251,63 @@ def print_result(query: str, result: SearchResult, filters: str = "") -> None:
     for name, buckets in result.facets.items():
         values = ", ".join(f"{b.value} ({b.count})" for b in buckets) or "—"
         click.echo(f"{name:>14}: {values}")
+
+
+@click.command()
+@click.argument("article_id")
+@es_url_option
+@alias_option("Alias searched.")
+@env_option(
+    "--related",
+    "related_size",
+    envvar="TINSTREAM_SHOW_RELATED",
+    default=5,
+    type=click.IntRange(1, 100),
+    help="How many related articles.",
+)
+@json_flag
+def show(article_id: str, es_url: str, alias: str, related_size: int, as_json: bool) -> None:
+    """One article: text, entities with their aliases, tone, topic, keywords, the
+    article it nearly copies, and the articles most related to it. Exit status 1 when
+    there is no such article."""
+    client = make_client(ElasticsearchSettings(url=es_url, alias=alias))
+    try:
+        view = ArticleSearch(client, alias, WordSegmenter()).article(article_id, related_size)
+    except SearchError as exc:
+        click.echo(f"show: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        client.close()
+    if as_json:
+        print_json(view.to_dict())
+        return
+    fields = view.fields
+    click.echo(str(fields.get("title", "")))
+    facts = [
+        str(fields.get("published_at") or "")[:10],
+        str(fields.get("source") or ""),
+        str(fields.get("url") or ""),
+    ]
+    click.echo("  ".join(f for f in facts if f))
+    for name in ("category", "sentiment"):
+        label = fields.get(name) or {}
+        if label:
+            origin = f"{label.get('score')}, {label.get('source')}"
+            click.echo(f"{name}: {label.get('label')} ({origin})")
+    for kind, title in (("PER", "people"), ("LOC", "places"), ("ORG", "organisations")):
+        names = [
+            e["text"] + (f" (also {', '.join(e['aliases'])})" if e.get("aliases") else "")
+            for e in fields.get("entities") or ()
+            if e.get("type") == kind
+        ]
+        if names:
+            click.echo(f"{title}: {'; '.join(names)}")
+    if fields.get("keywords"):
+        click.echo(f"keywords: {', '.join(fields['keywords'])}")
+    if fields.get("duplicate_of"):
+        click.echo(f"nearly copies: {fields['duplicate_of']}")
+    click.echo("")
+    click.echo(str(fields.get("content", "")))
+    click.echo("")
+    click.echo(f"related ({view.related.total}):")
+    _print_hits(view.related)

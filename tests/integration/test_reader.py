@@ -1,6 +1,6 @@
-"""Facet filters as a reader types them, on the real stack: any case, diacritics
-optional, an alias; and closed sets refused with the allowed values (CLI exit 2,
-HTTP 400)."""
+"""What a reader does on the real stack: facet filters as typed (any case, diacritics
+optional, an alias), closed sets refused with the allowed values (CLI exit 2, HTTP
+400), and one article read with `tinstream show` and GET /articles/{id}."""
 
 from __future__ import annotations
 
@@ -77,3 +77,43 @@ def test_filters_fold_case_and_diacritics_match_aliases_and_refuse_unknown_sets(
     status, body = run.get(0, "/search?location=ha%20noi&size=50")
     assert status == 200
     assert {hit["id"] for hit in json.loads(body)["hits"]} == exact
+
+
+def test_an_article_can_be_read_on_the_cli_and_over_http(run: Run, es: Elasticsearch) -> None:
+    worker = run.start_worker()
+    ids = run.publish_samples()
+    run.wait_indexed(es, ids)
+    assert worker.poll() is None
+    article_id = ids[0]
+
+    shown = run.cli("show", article_id, "--index", run.alias, "--json")
+    assert shown.returncode == 0, shown.stderr
+    view = json.loads(shown.stdout)
+    assert view["id"] == article_id
+    assert view["title"] and view["content"]
+    assert view["category"]["label"] and view["sentiment"]["label"] in {
+        "negative",
+        "neutral",
+        "positive",
+    }
+    assert view["entities"] and view["keywords"]
+    assert 0 < len(view["related"]) <= 5 and article_id not in {r["id"] for r in view["related"]}
+    # Search-only fields are not part of what a reader sees.
+    assert not {"title_folded", "content_words", "entity_keys", "mentions"} & set(view)
+
+    text = run.cli("show", article_id, "--index", run.alias)
+    assert text.returncode == 0
+    assert text.stdout.startswith(view["title"]) and "related (" in text.stdout
+
+    missing = run.cli("show", "no-such-article", "--index", run.alias)
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == f"show: no article 'no-such-article' in {run.alias!r}"
+
+    run.wait_ready(0)
+    status, body = run.get(0, f"/articles/{article_id}")
+    assert status == 200
+    over_http = json.loads(body)
+    assert over_http["title"] == view["title"]
+    assert [r["id"] for r in over_http["related"]] == [r["id"] for r in view["related"]]
+    status, body = run.get(0, "/articles/no-such-article")
+    assert status == 404 and "no article" in json.loads(body)["error"]
