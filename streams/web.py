@@ -326,6 +326,14 @@ def openapi() -> dict[str, Any]:
                                     "score": {"type": ["number", "null"]},
                                     # Every field a hit carries, typed from the mapping.
                                     **{f: field_json_schema(f) for f in HIT_FIELDS},
+                                    # Related articles only: what made each one related.
+                                    "shared": {
+                                        "type": "object",
+                                        "additionalProperties": {
+                                            "type": "array",
+                                            "items": {"type": "string"},
+                                        },
+                                    },
                                     "title": {"type": "string"},
                                     "highlight": {
                                         "type": "object",

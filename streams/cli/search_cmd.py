@@ -228,6 +228,10 @@ def _print_hits(result: SearchResult) -> None:
         for fragment in (hit.highlight.get("content") or hit.highlight.get("summary") or [])[:2]:
             # One line per fragment: the article's own line breaks would break the layout.
             click.echo(f"     … {_bold(' '.join(fragment.split()))} …")
+        shared = hit.fields.get("shared")
+        if shared:
+            said = "; ".join(f"{name} {', '.join(values)}" for name, values in shared.items())
+            click.echo(f"     shares: {said}")
 
 
 def _bold(text: str) -> str:

@@ -98,6 +98,11 @@ def test_an_article_can_be_read_on_the_cli_and_over_http(run: Run, es: Elasticse
     }
     assert view["entities"] and view["keywords"]
     assert 0 < len(view["related"]) <= 5 and article_id not in {r["id"] for r in view["related"]}
+    # Each related article says what it shares with this one.
+    for other in view["related"]:
+        assert other["shared"], other["id"]
+        for name, values in other["shared"].items():
+            assert set(values) <= set(view[name]), (other["id"], name)
     # Search-only fields are not part of what a reader sees.
     assert not {"title_folded", "content_words", "entity_keys", "mentions"} & set(view)
 

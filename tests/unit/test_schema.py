@@ -56,7 +56,8 @@ def test_hit_fields_facets_and_list_fields_are_mapped() -> None:
 def test_the_api_describes_exactly_the_fields_a_hit_carries() -> None:
     hit = openapi()["components"]["schemas"]["SearchResult"]["properties"]["hits"]["items"]
     described = set(hit["properties"])
-    assert described == {"id", "score", "highlight", *HIT_FIELDS}
+    # "shared": what a related hit shares with its article (related hits only).
+    assert described == {"id", "score", "highlight", "shared", *HIT_FIELDS}
     assert hit["properties"]["persons"] == {"type": "array", "items": {"type": "string"}}
     assert hit["properties"]["sentiment"]["properties"]["score"]["type"] == ["number", "null"]
     assert hit["properties"]["published_at"]["format"] == "date-time"

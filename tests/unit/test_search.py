@@ -140,5 +140,34 @@ def test_related_excludes_the_article_and_every_copy() -> None:
     assert {"ids": {"values": ["b", "a"]}} in must_not
     assert {"terms": {"duplicate_of": ["b", "a"]}} in must_not
     assert {"term": {"is_duplicate": True}} in must_not
-    nothing = related_body("c", {}, 5)["query"]["bool"]["should"]
+    nothing = related_body("c", {}, 5)["query"]["bool"]["must"][0]["bool"]["should"]
     assert nothing == [{"match_none": {}}]
+
+
+def test_related_weighs_people_over_places_and_ranks_same_topic_and_nearby_dates() -> None:
+    source = {
+        "persons": ["Nguyễn Văn A"],
+        "locations": ["Hải Phòng"],
+        "keywords": ["bóng đá"],
+        "category": {"label": "the-thao", "score": 1.0, "source": "publisher"},
+        "published_at": "2026-03-12T08:00:00",
+    }
+    query = related_body("a", source, 5)["query"]["bool"]
+    shared = query["must"][0]["bool"]
+    assert shared["minimum_should_match"] == 1  # something must be shared
+    boosts = {
+        field: spec["boost"] for c in shared["should"] for field, spec in c["term"].items()
+    }
+    assert boosts == {"persons": 3.0, "locations": 1.0, "keywords": 1.0}
+    assert {"term": {"category.label": {"value": "the-thao", "boost": 2.0}}} in query["should"]
+    recency = next(c["distance_feature"] for c in query["should"] if "distance_feature" in c)
+    assert recency["origin"] == "2026-03-12T08:00:00" and recency["field"] == "published_at"
+
+
+def test_related_hits_say_what_they_share() -> None:
+    from indexers.search import SearchHit, SearchResult, with_shared
+
+    source = {"persons": ["A", "B"], "locations": ["Hà Nội"], "keywords": ["x"]}
+    hit = SearchHit("h", 1.0, "t", None, fields={"persons": ["B", "C"], "locations": ["Huế"]})
+    out = with_shared(source, SearchResult(1, [hit], {}))
+    assert out.hits[0].fields["shared"] == {"persons": ["B"]}
