@@ -424,6 +424,6 @@ class DeadLetter:
         return cls(**json.loads(payload))
 
 
-def sequence_of_strings(values: Sequence[str]) -> tuple[str, ...]:
+def unique_strings(values: Sequence[str]) -> tuple[str, ...]:
     """Distinct values, first-seen order kept."""
     return tuple(dict.fromkeys(values))

@@ -12,7 +12,7 @@ import click
 
 from config import ElasticsearchSettings
 from indexers.client import make_client
-from indexers.errors import ArticleNotFound, SearchError
+from indexers.errors import SearchError
 from indexers.mapping import TONES, TOPICS
 from indexers.search import INTERVALS, ArticleSearch, SearchRequest, SearchResult
 from indexers.segmenter import WordSegmenter
@@ -59,7 +59,8 @@ def _run(es_url: str, alias: str, action: Callable[[ArticleSearch], SearchResult
         return action(ArticleSearch(client, alias, WordSegmenter()))
     except SearchError as exc:
         click.echo(str(exc), err=True)
-        sys.exit(2 if isinstance(exc, ArticleNotFound) else 1)
+        # 1, not 2: exit status 2 is click's, for usage errors only.
+        sys.exit(1)
     finally:
         client.close()
 
@@ -208,7 +209,7 @@ def _filters_said(request: SearchRequest) -> str:
 @json_flag
 def related(article_id: str, es_url: str, alias: str, size: int, as_json: bool) -> None:
     """Articles sharing people, places, organisations and keywords with ARTICLE_ID
-    (never its near-copies). Exit status 2 when there is no such article."""
+    (never its near-copies). Exit status 1 when there is no such article."""
     result = _run(es_url, alias, lambda s: s.related(article_id, size))
     if as_json:
         print_json(result.to_dict())

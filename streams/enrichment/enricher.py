@@ -19,7 +19,7 @@ from streams.enrichment.simhash import simhash
 from streams.enrichment.text import clean_text, word_count
 from streams.enrichment.tone import ToneScorer
 from streams.errors import EnrichmentError, InvalidArticle
-from streams.records import EnrichedArticle, Label, RawArticle, sequence_of_strings
+from streams.records import EnrichedArticle, Label, RawArticle, unique_strings
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ class Enricher:
                 raise EnrichmentError(f"NLP failed: {type(exc).__name__}: {exc}") from exc
 
         def names(etype: str) -> tuple[str, ...]:
-            return sequence_of_strings([e.text for e in entities if e.type == etype])
+            return unique_strings([e.text for e in entities if e.type == etype])
 
         return EnrichedArticle(
             id=raw.id,

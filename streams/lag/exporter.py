@@ -32,7 +32,8 @@ class LagExporter:
         monitor: observes the groups.
         groups: the consumer groups.
         registry: the Prometheus registry served at /metrics.
-        es: where the history goes; None: no history.
+        es_settings: where the history goes (the exporter makes its own client);
+            None: no history.
         settings: the history alias.
         clock: injectable for tests.
     """
@@ -42,7 +43,7 @@ class LagExporter:
         monitor: LagMonitor,
         groups: list[str],
         registry: CollectorRegistry,
-        es: ElasticsearchSettings | None,
+        es_settings: ElasticsearchSettings | None,
         settings: LagSettings,
         *,
         clock: Callable[[], float] = time.time,
@@ -58,7 +59,9 @@ class LagExporter:
         )
         self._history = LagHistory()
         self._alias = settings.history_alias
-        self._es: Elasticsearch | None = make_client(es) if es is not None else None
+        self._es: Elasticsearch | None = (
+            make_client(es_settings) if es_settings is not None else None
+        )
         self._index_ready = False
         self._clock = clock
 

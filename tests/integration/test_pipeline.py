@@ -124,7 +124,8 @@ def test_samples_become_searchable_with_entity_facets(run: Run, es: Elasticsearc
     text = run.cli("related", anchor, "--index", run.alias)
     assert text.returncode == 0 and related.hits[0].title in text.stdout, text.stderr
     missing = run.cli("related", "no-such-article", "--index", run.alias)
-    assert missing.returncode == 2 and "no article 'no-such-article'" in missing.stderr
+    # Exit 1, one line: 2 is for usage errors only.
+    assert missing.returncode == 1 and "no article 'no-such-article'" in missing.stderr
     bad = run.cli("search", "--page", "0", "--index", run.alias)
     assert bad.returncode == 2 and "--page" in bad.stderr
 
