@@ -15,6 +15,16 @@ if TYPE_CHECKING:
     from streams.enrichment.evaluation import Scores
 
 
+# The NER model the evaluation runs, for both NER commands.
+_ner_model_dir = env_option(
+    "--model-dir",
+    envvar="TINSTREAM_NER_MODEL_DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="a tinstream NER model other than the packaged one",
+)
+
+
 @click.group()
 def evaluate() -> None:
     """Measure the enrichment models against gold data."""
@@ -30,13 +40,7 @@ def evaluate() -> None:
     default="tinstream",
     help="tinstream's own CRF or underthesea's stock tagger",
 )
-@env_option(
-    "--model-dir",
-    envvar="TINSTREAM_NER_MODEL_DIR",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="a tinstream NER model other than the packaged one",
-)
+@_ner_model_dir
 @json_flag
 def ner(gold: Path, model: str, model_dir: Path | None, as_json: bool) -> None:
     """Entity-level scores of the NER on GOLD, from raw text, one document at a time.
@@ -75,13 +79,7 @@ def ner(gold: Path, model: str, model_dir: Path | None, as_json: bool) -> None:
     default=None,
     help="JSONL of the documents ({id, title, content}); default: GOLD with .jsonl",
 )
-@env_option(
-    "--model-dir",
-    envvar="TINSTREAM_NER_MODEL_DIR",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="a tinstream NER model other than the packaged one",
-)
+@_ner_model_dir
 @json_flag
 def entities(gold: Path, articles: Path | None, model_dir: Path | None, as_json: bool) -> None:
     """Document-level entity facets against GOLD: P/R/F1 per type and micro.
