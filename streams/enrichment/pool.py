@@ -46,8 +46,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
-# How often a process may die before it said it was ready, in a row, before the
-# pool stops starting new ones at once and backs off.
+# Delays before starting a new process after the 1st, 2nd, ... death in a row of a
+# process that never said it was ready (no memory, broken models): no spinning.
 _START_BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 
 
