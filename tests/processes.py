@@ -1,7 +1,8 @@
 """The processes a test started, found through /proc: to assert none is left, and to end them.
 
-Linux only, as the project's stack is: /proc/PID/stat gives each process's parent,
-process group and session.
+Linux only, as the project's stack is: the processes come from the stack's own
+/proc reader (``deploy.local.process.processes``), with each one's parent, process
+group and session.
 """
 
 from __future__ import annotations
@@ -11,42 +12,10 @@ import os
 import signal
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
 
+from deploy.local.process import Proc, processes
 
-@dataclass(frozen=True, slots=True)
-class Proc:
-    pid: int
-    ppid: int
-    pgrp: int
-    session: int
-    state: str
-
-    @property
-    def cmdline(self) -> str:
-        try:
-            raw = Path(f"/proc/{self.pid}/cmdline").read_bytes()
-        except OSError:
-            return "?"
-        return raw.replace(b"\0", b" ").decode(errors="replace").strip()
-
-
-def processes() -> list[Proc]:
-    """Every live (non-zombie) process of the machine."""
-    out: list[Proc] = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # After the command: state ppid pgrp session ...
-        if fields[0] != "Z":
-            ppid, pgrp, session = (int(f) for f in fields[1:4])
-            out.append(Proc(int(entry.name), ppid, pgrp, session, fields[0]))
-    return out
+__all__ = ["Proc", "alive", "descendants", "kill", "processes", "wait_gone"]
 
 
 def descendants(pid: int) -> list[Proc]:

@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -111,6 +112,31 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
 
 
 def _group_alive(pgid: int) -> bool:
+    return any(p.pgrp == pgid for p in processes())
+
+
+@dataclass(frozen=True, slots=True)
+class Proc:
+    """A live process as /proc/PID/stat describes it."""
+
+    pid: int
+    ppid: int
+    pgrp: int
+    session: int
+    state: str
+
+    @property
+    def cmdline(self) -> str:
+        try:
+            raw = Path(f"/proc/{self.pid}/cmdline").read_bytes()
+        except OSError:
+            return "?"
+        return raw.replace(b"\0", b" ").decode(errors="replace").strip()
+
+
+def processes() -> list[Proc]:
+    """Every live (non-zombie) process of the machine (Linux, as the stack is)."""
+    out: list[Proc] = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -118,7 +144,8 @@ def _group_alive(pgid: int) -> bool:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        # fields: state ppid pgrp ...
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            return True
-    return False
+        # After the command: state ppid pgrp session ...
+        if fields[0] != "Z":
+            ppid, pgrp, session = (int(f) for f in fields[1:4])
+            out.append(Proc(int(entry.name), ppid, pgrp, session, fields[0]))
+    return out
