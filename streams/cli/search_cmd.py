@@ -25,6 +25,7 @@ from streams.cli.options import (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 _TAG = re.compile(r"</?em>")
 
 
@@ -53,12 +54,16 @@ def _filter(
     )
 
 
-def _run(es_url: str, alias: str, action: Callable[[ArticleSearch], SearchResult]) -> SearchResult:
+def _run(
+    es_url: str, alias: str, action: Callable[[ArticleSearch], R], *, prefix: str = ""
+) -> R:
+    """``action`` on a search client of ``alias``; a failure is one line (after
+    ``prefix``) and exit status 1."""
     client = make_client(ElasticsearchSettings(url=es_url, alias=alias))
     try:
         return action(ArticleSearch(client, alias, WordSegmenter()))
     except SearchError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(f"{prefix}{exc}", err=True)
         # 1, not 2: exit status 2 is click's, for usage errors only.
         sys.exit(1)
     finally:
@@ -275,14 +280,7 @@ def show(article_id: str, es_url: str, alias: str, related_size: int, as_json: b
     """One article: text, entities with their aliases, tone, topic, keywords, the
     article it nearly copies, and the articles most related to it. Exit status 1 when
     there is no such article."""
-    client = make_client(ElasticsearchSettings(url=es_url, alias=alias))
-    try:
-        view = ArticleSearch(client, alias, WordSegmenter()).article(article_id, related_size)
-    except SearchError as exc:
-        click.echo(f"show: {exc}", err=True)
-        sys.exit(1)
-    finally:
-        client.close()
+    view = _run(es_url, alias, lambda s: s.article(article_id, related_size), prefix="show: ")
     if as_json:
         print_json(view.to_dict())
         return
