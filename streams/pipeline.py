@@ -32,6 +32,7 @@ from config import Settings
 from indexers.bulk import BulkWriter
 from indexers.document import DocumentBuilder
 from indexers.search import AsyncArticleSearch
+from indexers.web import add_views
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
 from streams.enrichment.runner import EnrichmentRunner
@@ -44,7 +45,6 @@ from streams.lag.prometheus import LagMetrics
 from streams.metrics import PipelineMetrics
 from streams.records import VERSION_HEADER, RawArticle, Stage, article_version
 from streams.stages.index import IndexStage
-from streams.web import add_views
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import dataclasses
 
 from indexers.mapping import FACETS, LIST_FIELDS, article_properties
 from indexers.search import HIT_FIELDS
+from indexers.web.api import openapi
 from streams.records import EnrichedArticle
-from streams.web import openapi
 
 # Record fields deliberately not indexed as fields: the id is the document's _id,
 # and the version is the document's external version.

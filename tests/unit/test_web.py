@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from multidict import MultiDict
 
-from streams.web import BadParameter, openapi, parse_search
+from indexers.web.api import BadParameter, openapi, parse_search
 
 
 def test_parameters_become_a_request() -> None:
