@@ -23,7 +23,7 @@ def sample_articles() -> list[dict[str, Any]]:
 
 
 def vntc_articles(path: Path, limit: int) -> list[dict[str, Any]]:
-    from streams.enrichment.training import read_jsonl
+    from training.common import read_jsonl
 
     # The corpus's categories are the publishers': dropped, so the topic model runs.
     return [
@@ -35,7 +35,7 @@ def vntc_articles(path: Path, limit: int) -> list[dict[str, Any]]:
 def enrich_all(articles: Iterable[dict[str, Any]]) -> list[EnrichedArticle]:
     """Enrich as the worker does (same models, same settings)."""
     from config import EnrichmentSettings
-    from streams.enrichment import Enricher
+    from nlp import Enricher
 
     enricher = Enricher.with_models(EnrichmentSettings())
     return [enricher.enrich(RawArticle.from_mapping(a)) for a in articles]

@@ -35,7 +35,7 @@ BATCH = 20
 
 
 def load_articles(path: Path, limit: int) -> list[dict[str, Any]]:
-    from streams.enrichment.training import read_jsonl
+    from training.common import read_jsonl
 
     # The corpus's categories are the publishers': dropped, so the topic model runs.
     fields = ("id", "title", "content")
@@ -54,7 +54,7 @@ _ENRICHER: Any = None
 def _init_enricher() -> None:
     global _ENRICHER  # noqa: PLW0603 - one enricher per pool process, built once
     from config import EnrichmentSettings
-    from streams.enrichment import Enricher
+    from nlp import Enricher
 
     _ENRICHER = Enricher.with_models(EnrichmentSettings())
     _ENRICHER.warm_up()

@@ -38,7 +38,7 @@ from config import ElasticsearchSettings, IndexerSettings, KafkaSettings
 from indexers.client import make_client
 from indexers.document import DocumentBuilder
 from indexers.mapping import index_settings, mappings
-from indexers.segmenter import WordSegmenter
+from nlp.segmenter import WordSegmenter
 from streams.records import EnrichedArticle, article_version
 
 

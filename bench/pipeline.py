@@ -65,7 +65,7 @@ class PipelineRun:
 
 def run_bare(articles: list[dict[str, Any]]) -> float:
     from config import EnrichmentSettings
-    from streams.enrichment import Enricher
+    from nlp import Enricher
 
     enricher = Enricher.with_models(EnrichmentSettings())
     enricher.warm_up()

@@ -25,10 +25,10 @@ from bench.corpus import VNTC, enrich_all, sample_articles, vntc_articles
 from config import ElasticsearchSettings
 from indexers.client import make_client
 from indexers.document import DocumentBuilder
-from indexers.folding import fold
 from indexers.mapping import index_settings, mappings
 from indexers.search import ArticleSearch, SearchRequest
-from indexers.segmenter import WordSegmenter
+from nlp.folding import fold
+from nlp.segmenter import WordSegmenter
 
 TOP = 10
 PREFIX_SYLLABLES = 4

@@ -4,7 +4,7 @@ In one run, on the sentences of a word-segmented gold file (VLSP 2016 NER dev by
 default, whose words join syllables with "_"):
 
 * ``underthesea``: ``underthesea.word_tokenize`` (a CRF; the baseline);
-* ``tinstream``: ``indexers.segmenter.WordSegmenter`` (a unigram word model).
+* ``tinstream``: ``nlp.segmenter.WordSegmenter`` (a unigram word model).
 
 Both see the sentence as raw text. Accuracy is precision, recall and F1 of the
 multi-syllable words (a word is right when it spans exactly the gold syllables;
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from underthesea import word_tokenize
 
-    from indexers.segmenter import WordSegmenter
+    from nlp.segmenter import WordSegmenter
 
     gold = list(read_sentences(args.gold))
     if args.sentences:

@@ -1,8 +1,8 @@
 """The document indexed for an enriched article: its fields plus the search-only ones.
 
 Elasticsearch's minimal node has no Vietnamese analysis, so what an analyser
-would derive is derived here: folded twins of the text fields (indexers.folding),
-word-segmented twins of the title and content (indexers.segmenter) when the
+would derive is derived here: folded twins of the text fields (nlp.folding),
+word-segmented twins of the title and content (nlp.segmenter) when the
 enrichment did not already make them, and the duplicate flag Kibana aggregates on.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from indexers.folding import FOLDED, fold
-from indexers.segmenter import WordSegmenter
+from nlp.folding import FOLDED, fold
+from nlp.segmenter import WordSegmenter
 
 # Text fields with a word-segmented twin.
 SEGMENTED = {"title": "title_words", "content": "content_words"}

@@ -2,7 +2,7 @@
 
 A query typed without diacritics ("ha noi") matches only the folded fields, so
 Elasticsearch highlights ``content_folded``: "... mưa lớn ở <em>ha noi</em> ...",
-with every accent gone. Folding keeps offsets (indexers.folding), so the
+with every accent gone. Folding keeps offsets (nlp.folding), so the
 fragment is found in the folded text and the same span is cut from the
 original, with the tags put back at the same places.
 """

@@ -24,7 +24,7 @@ from elasticsearch.dsl import (
 )
 
 from config import ElasticsearchSettings
-from indexers.folding import FOLDED
+from nlp.folding import FOLDED
 
 INDEX_VERSION = 1
 
@@ -48,11 +48,11 @@ class ArticleDocument(Document):
     title = Text()
     content = Text()
     summary = Text()
-    # The same text without diacritics (indexers.folding), so "ha noi" finds "Hà Nội".
+    # The same text without diacritics (nlp.folding), so "ha noi" finds "Hà Nội".
     title_folded = Text()
     content_folded = Text()
     summary_folded = Text()
-    # Words found in Python (indexers.segmenter), joined by "_": "bệnh_viện".
+    # Words found in Python (nlp.segmenter), joined by "_": "bệnh_viện".
     title_words = Text()
     content_words = Text()
     url = Keyword(ignore_above=2048)

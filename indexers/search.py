@@ -17,7 +17,6 @@ from elasticsearch import ApiError, AsyncElasticsearch, Elasticsearch, Transport
 
 from indexers.document import entity_key
 from indexers.errors import ArticleNotFound, SearchError
-from indexers.folding import FOLDED, fold
 from indexers.highlight import POST_TAG, PRE_TAG, restore
 from indexers.mapping import (
     DATE_FACET,
@@ -28,7 +27,8 @@ from indexers.mapping import (
     TOPICS,
     WORD_FIELDS,
 )
-from indexers.segmenter import WordSegmenter
+from nlp.folding import FOLDED, fold
+from nlp.segmenter import WordSegmenter
 
 # The article fields each hit carries (each one a field of the mapping; checked by
 # tests/unit/test_schema.py, and described in the OpenAPI from the mapping).

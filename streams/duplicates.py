@@ -12,7 +12,7 @@ import time
 from collections.abc import MutableMapping
 from typing import Any
 
-from streams.enrichment.simhash import MAX_DISTANCE, bands, distance
+from nlp.simhash import MAX_DISTANCE, bands, distance
 
 # Entries kept per band value; the oldest go first. A band value (10 or 11 bits) is
 # shared by chance by one article in about 1,500, so copies are found within the

@@ -35,7 +35,6 @@ from indexers.search import AsyncArticleSearch
 from indexers.web import add_views
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
-from streams.enrichment.runner import EnrichmentRunner
 from streams.errors import InvalidArticle, StreamsError
 from streams.fixes.faust_consumer import Transport as FixedTransport
 from streams.kafka import MAX_MESSAGE_BYTES, faust_broker_options
@@ -44,6 +43,7 @@ from streams.lag.history import LagHistory
 from streams.lag.prometheus import LagMetrics
 from streams.metrics import PipelineMetrics
 from streams.records import VERSION_HEADER, RawArticle, Stage, article_version
+from streams.stages.enrich import EnrichmentRunner
 from streams.stages.index import IndexStage
 
 log = logging.getLogger(__name__)

@@ -269,7 +269,7 @@ class EnrichedArticle:
     enriched_at: str = ""
     pipeline_version: str = ""
     # The title and content cut into words joined by "_" ("bệnh_viện"), for
-    # the word-level search fields (indexers.segmenter); "" when not computed.
+    # the word-level search fields (nlp.segmenter); "" when not computed.
     title_words: str = ""
     content_words: str = ""
     # Orders the copies of one article (see article_version); indexed as the

@@ -13,7 +13,7 @@ import click
 from config import ElasticsearchSettings, KafkaSettings, to_env
 from indexers.client import make_client
 from indexers.search import ArticleSearch, SearchRequest, wait_until_searchable
-from indexers.segmenter import WordSegmenter
+from nlp.segmenter import WordSegmenter
 from streams.cli.options import bootstrap_servers_option, env_option, es_url_option
 from streams.cli.search_cmd import print_result
 from streams.resources import packaged

@@ -9,7 +9,7 @@ from typing import IO
 import click
 
 from config import EnrichmentSettings
-from streams.enrichment import Enricher
+from nlp import Enricher
 from streams.errors import StreamsError
 from streams.records import RawArticle
 

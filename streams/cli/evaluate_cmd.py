@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 import click
 
 from streams.cli.options import env_option, json_flag, print_json, shared_data_option
+from streams.resources import packaged
 
 if TYPE_CHECKING:
-    from streams.enrichment.evaluation import Scores
+    from training.evaluation import Scores
 
 
 # The NER model the evaluation runs, for both NER commands.
@@ -47,11 +48,11 @@ def ner(gold: Path, model: str, model_dir: Path | None, as_json: bool) -> None:
 
     GOLD is CoNLL (.conll: word, POS, chunk, NER; ``# doc`` lines) or text with
     entities written [TYPE text], a sentence per line, documents apart by a blank line."""
-    from streams.enrichment import UndertheseaAnalyzer
-    from streams.enrichment.analysis import Analyzer
-    from streams.enrichment.evaluation import evaluate as run_evaluation
-    from streams.enrichment.evaluation import read_gold
-    from streams.enrichment.ner.model import DEFAULT_MODEL_DIR, CrfAnalyzer
+    from nlp import UndertheseaAnalyzer
+    from nlp.analysis import Analyzer
+    from nlp.ner.model import DEFAULT_MODEL_DIR, CrfAnalyzer
+    from training.evaluation import evaluate as run_evaluation
+    from training.evaluation import read_gold
 
     documents = list(read_gold(gold))
     analyzer: Analyzer = (
@@ -90,10 +91,10 @@ def entities(gold: Path, articles: Path | None, model_dir: Path | None, as_json:
     import json
 
     from config import EnrichmentSettings
-    from streams.enrichment import Enricher
-    from streams.enrichment.evaluation import Scores, read_facet_gold, score_facets
-    from streams.enrichment.ner.model import DEFAULT_MODEL_DIR, CrfAnalyzer
+    from nlp import Enricher
+    from nlp.ner.model import DEFAULT_MODEL_DIR, CrfAnalyzer
     from streams.records import RawArticle
+    from training.evaluation import Scores, read_facet_gold, score_facets
 
     source = articles or gold.with_suffix(".jsonl")
     if not source.is_file():
@@ -135,7 +136,7 @@ def _table(scores: Scores) -> None:
         )
 
 
-_LABELS = Path(__file__).resolve().parents[2] / "eval" / "keywords"
+_LABELS = packaged("training", "data", "keywords")
 
 
 @evaluate.command()
@@ -160,10 +161,12 @@ _LABELS = Path(__file__).resolve().parents[2] / "eval" / "keywords"
 def keywords(data: Path, labels: Path, with_entities: bool, as_json: bool) -> None:
     """precision@5 and the whole-word share of the keywords, per label file.
 
-    See streams/enrichment/keyword_evaluation.py for the matching rule."""
+    See training/keyword_evaluation.py for the matching rule."""
     from config import EnrichmentSettings
-    from indexers.segmenter import WordSegmenter
-    from streams.enrichment.keyword_evaluation import (
+    from nlp.keywords import KeywordExtractor
+    from nlp.ner.model import CrfAnalyzer
+    from nlp.segmenter import WordSegmenter
+    from training.keyword_evaluation import (
         LabelledArticle,
         entity_forms,
         evaluate_keywords,
@@ -171,8 +174,6 @@ def keywords(data: Path, labels: Path, with_entities: bool, as_json: bool) -> No
         read_labels,
         read_news,
     )
-    from streams.enrichment.keywords import KeywordExtractor
-    from streams.enrichment.ner.model import CrfAnalyzer
 
     files = sorted(labels.glob("*.jsonl"))
     if not files:
@@ -250,10 +251,10 @@ def topic(
     """Topic accuracy on recent news (repeated cross-validation of the training recipe,
     per topic), the model's accuracy on held-out recent and old articles, and the
     calibration of its scores."""
+    from nlp.classifiers import TOPIC_MODEL
+    from nlp.topic import TopicModel
     from streams.cli.topic_report import echo_topic_evaluation
-    from streams.enrichment.classifiers import TOPIC_MODEL
-    from streams.enrichment.topic import TopicModel
-    from streams.enrichment.topic_training import Options, add_held_out, load_split, validate
+    from training.topic import Options, add_held_out, load_split, validate
 
     split = load_split(
         data / "news" / "vntc-train.jsonl.gz",
@@ -293,9 +294,9 @@ def tone(data: Path, model_path: Path | None, as_json: bool) -> None:
     """Tone scores on news/news-tone-dev.jsonl, the held-out ~30% of the team's recent
     labels (never trained on) and the team's news items:
     per-class precision, recall and F1, macro-F1, positive recall, calibration (ECE)."""
-    from streams.enrichment.tone import TONE_MODEL, ToneModel
-    from streams.enrichment.tone_training import evaluate as evaluate_tone
-    from streams.enrichment.tone_training import evaluation_sets
+    from nlp.tone import TONE_MODEL, ToneModel
+    from training.tone import evaluate as evaluate_tone
+    from training.tone import evaluation_sets
 
     model = ToneModel.load(model_path or TONE_MODEL)
     sets = evaluation_sets(data)

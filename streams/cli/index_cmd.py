@@ -11,7 +11,7 @@ from indexers.client import make_client
 from indexers.document import DocumentBuilder
 from indexers.errors import IndexerError
 from indexers.migrate import Method, Migration, current_index
-from indexers.segmenter import WordSegmenter
+from nlp.segmenter import WordSegmenter
 from streams.cli.options import (
     alias_option,
     env_option,

@@ -15,7 +15,7 @@ from indexers.client import make_client
 from indexers.errors import SearchError
 from indexers.mapping import TONES, TOPICS
 from indexers.search import INTERVALS, ArticleSearch, SearchRequest, SearchResult
-from indexers.segmenter import WordSegmenter
+from nlp.segmenter import WordSegmenter
 from streams.cli.options import (
     alias_option,
     env_option,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from streams.enrichment.topic_training import CalibrationReport, TopicEvaluation
+from training.topic import CalibrationReport, TopicEvaluation
 
 
 def _calibration(title: str, report: CalibrationReport | None) -> None:

@@ -16,9 +16,12 @@ from streams.cli.options import env_option, json_flag, print_json, shared_data_o
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 
-_MODELS = Path(__file__).resolve().parents[1] / "enrichment" / "models"
+# Training writes beside the caller, never into the installed package (which may be
+# read-only, and is what running workers load): a model ships once it is copied into
+# nlp/models/ and committed with its card.
+_MODELS = Path("trained")
 _DATA_HELP = "the shared data folder (read by path, never copied)"
-# Keep equal to tone_training.RECENT_WEIGHT (a unit test checks); not imported
+# Keep equal to training.tone.RECENT_WEIGHT (a unit test checks); not imported
 # here so that the CLI starts without numpy.
 _RECENT_WEIGHT = 1.0
 
@@ -34,7 +37,7 @@ def _out(default: Path) -> Callable[[F], F]:
         envvar="TINSTREAM_TRAIN_OUT",
         default=default,
         type=click.Path(path_type=Path),
-        help="where the trained model is written",
+        help="where the trained model is written (copy it into nlp/models/ to ship it)",
     )
 
 
@@ -44,7 +47,7 @@ def _step(message: str) -> None:
 
 @click.group()
 def train() -> None:
-    """Train the enrichment models (see streams/enrichment/models/MODEL_CARD.md)."""
+    """Train the enrichment models (see nlp/models/MODEL_CARD.md); each writes to --out."""
 
 
 @train.command()
@@ -67,8 +70,8 @@ def ner(
     data: Path, out: Path, folds: int, iterations: int, l2: float, clusters: Path | None
 ) -> None:
     """The CRF entity tagger, from ner/vlsp2016-ner-train.conll and news/ (capitals, clusters)."""
-    from streams.enrichment.ner.train import TrainingOptions
-    from streams.enrichment.ner.train import train as train_ner
+    from training.ner import TrainingOptions
+    from training.ner import train as train_ner
 
     options = TrainingOptions(folds=folds, l2_penalty=l2, iterations=iterations)
     train_ner(
@@ -87,7 +90,7 @@ def ner(
 @_out(_MODELS / "ner" / "clusters.json")
 def clusters(data: Path, out: Path) -> None:
     """Syllable clusters for the NER, from the unlabelled news/vntc-train.jsonl.gz (~2 min)."""
-    from streams.enrichment.ner.train import train_clusters
+    from training.ner import train_clusters
 
     table = train_clusters(data / "news" / "vntc-train.jsonl.gz", out, progress=_step)
     click.echo(f"{len(table)} syllable clusters written to {out}")
@@ -107,7 +110,7 @@ def clusters(data: Path, out: Path) -> None:
 def topic(data: Path, out: Path, recent_holdout: int, as_json: bool) -> None:
     """The topic model, from news/vntc-train.jsonl.gz and news/news-recent-train.jsonl.gz."""
     from streams.cli.topic_report import echo_topic_evaluation
-    from streams.enrichment.topic_training import train as train_topic
+    from training.topic import train as train_topic
 
     trained = train_topic(
         data / "news" / "vntc-train.jsonl.gz",
@@ -140,7 +143,7 @@ def tone(data: Path, out: Path, folds: int, recent_weight: float, as_json: bool)
     news/vntc-train.jsonl.gz), the team's labels (more vntc-train articles; recent
     articles outside the final held-out slice) and news sentences; calibrated by
     cross-validation, with the recent articles also scored fold by fold."""
-    from streams.enrichment.tone_training import train_from_data
+    from training.tone import train_from_data
 
     report = train_from_data(data, folds=folds, recent_weight=recent_weight, progress=_step)
     report.model.save(out)
@@ -180,7 +183,7 @@ def tone(data: Path, out: Path, folds: int, recent_weight: float, as_json: bool)
 @_out(_MODELS / "keywords-df.json.gz")
 def keywords(data: Path, out: Path) -> None:
     """Document frequencies of words and phrases in news/vntc-train.jsonl.gz, for keywords."""
-    from streams.enrichment.training import train_keywords
+    from training.common import train_keywords
 
     with click.progressbar(
         length=25_338, label="segmenting articles", file=sys.stderr, show_pos=True
@@ -191,13 +194,13 @@ def keywords(data: Path, out: Path) -> None:
 
 @train.command()
 @_shared_data()
-@_out(Path(__file__).resolve().parents[2] / "indexers" / "models" / "word-counts.json.gz")
+@_out(_MODELS / "word-counts.json.gz")
 def words(data: Path, out: Path) -> None:
     """Word counts of ner/vlsp2016-ner-train.conll, for the search word segmenter."""
     import gzip
     import json
 
-    from indexers.segmenter import count_words
+    from nlp.segmenter import count_words
 
     counts = count_words([data / "ner" / "vlsp2016-ner-train.conll"])
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -78,14 +78,14 @@ def worker(
     from indexers.document import DocumentBuilder
     from indexers.errors import IndexerError
     from indexers.search import AsyncArticleSearch
-    from indexers.segmenter import WordSegmenter
     from indexers.setup import ensure_index, ensure_lag_index
-    from streams.enrichment import Enricher
-    from streams.enrichment.runner import EnrichmentRunner, ProcessRunner, ThreadRunner
+    from nlp import Enricher
+    from nlp.segmenter import WordSegmenter
     from streams.errors import StreamsError
     from streams.kafka import ensure_topics
     from streams.lag.collector import LagMonitor, kafka_offsets
     from streams.pipeline import Pipeline
+    from streams.stages.enrich import EnrichmentRunner, ProcessRunner, ThreadRunner
 
     settings = Settings(
         kafka=KafkaSettings(bootstrap_servers=bootstrap_servers),

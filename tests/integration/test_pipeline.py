@@ -10,8 +10,8 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from indexers.search import ArticleSearch, SearchRequest, SearchResult
-from indexers.segmenter import WordSegmenter
-from streams.enrichment.text import clean_text
+from nlp.segmenter import WordSegmenter
+from nlp.text import clean_text
 from streams.records import DeadLetter, EnrichedArticle, RawArticle
 from tests.integration.conftest import Run, http_get, sample_articles
 from tests.texts import OTHER_STORY, STORY

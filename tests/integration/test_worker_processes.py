@@ -20,7 +20,7 @@ from tests.integration.conftest import Run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
-POOL_CHILD = "streams.enrichment.pool_child"
+POOL_CHILD = "streams.pool.child"
 
 
 def _pool_processes(worker: subprocess.Popen[bytes]) -> list[int]:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from streams.enrichment.analysis import Token
+from nlp.analysis import Token
 
 
 class DictionaryAnalyzer:

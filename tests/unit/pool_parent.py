@@ -14,7 +14,7 @@ import json
 import sys
 import threading
 
-from streams.enrichment.pool import ProcessPool
+from streams.pool.pool import ProcessPool
 from tests.unit import pool_tasks
 
 

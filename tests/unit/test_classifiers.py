@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from config import EnrichmentSettings
-from streams.enrichment import Enricher
-from streams.enrichment.classifiers import TopicClassifier
-from streams.enrichment.tone import ToneScorer
+from nlp import Enricher
+from nlp.classifiers import TopicClassifier
+from nlp.tone import ToneScorer
 from streams.records import RawArticle
 from tests.unit.fakes import DictionaryAnalyzer
 from tests.unit.test_tone import _hand_model

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from nlp.simhash import BANDS, MAX_DISTANCE, bands, distance, simhash
 from streams.duplicates import NearDuplicates
-from streams.enrichment.simhash import BANDS, MAX_DISTANCE, bands, distance, simhash
 from tests.texts import OTHER_STORY, STORY
 
 EDITED = STORY.replace("Sáng nay", "Sáng 25/11").replace("hàng trăm", "gần 200")

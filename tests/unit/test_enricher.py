@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from config import EnrichmentSettings
-from indexers.segmenter import WordModel, WordSegmenter
+from nlp import Enricher
+from nlp.segmenter import WordModel, WordSegmenter
 from streams import PIPELINE_VERSION
-from streams.enrichment import Enricher
 from streams.errors import EnrichmentError, InvalidArticle
 from streams.records import EnrichedArticle, RawArticle
 from tests.unit.fakes import DictionaryAnalyzer

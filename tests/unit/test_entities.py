@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.enrichment.analysis import Token, UndertheseaAnalyzer, _align
-from streams.enrichment.entities import _trimmed, mentions_from_tokens, merge_entities, name_of
+from nlp.analysis import Token, UndertheseaAnalyzer, _align
+from nlp.entities import _trimmed, mentions_from_tokens, merge_entities, name_of
 from streams.records import Mention
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from streams.enrichment.evaluation import evaluate, read_conll
-from streams.enrichment.ner.lexicon import Lexicon
-from streams.enrichment.repair import SpanRepair
+from nlp.ner.lexicon import Lexicon
+from nlp.repair import SpanRepair
 from tests.unit.fakes import DictionaryAnalyzer
+from training.evaluation import evaluate, read_conll
 
 # Written for this test: two sentences, one document marker, MISC ignored.
 GOLD = """# doc test
@@ -89,7 +89,7 @@ def test_cli_prints_every_type(gold: Path) -> None:
 
 
 def test_bracketed_gold_and_the_team_news_set(tmp_path: Path) -> None:
-    from streams.enrichment.evaluation import read_gold
+    from training.evaluation import read_gold
 
     path = tmp_path / "gold.txt"
     path.write_text(
@@ -107,10 +107,10 @@ def test_bracketed_gold_and_the_team_news_set(tmp_path: Path) -> None:
 
 
 def test_the_packaged_model_on_news_the_team_annotated() -> None:
-    from streams.enrichment.evaluation import read_gold
-    from streams.enrichment.ner.model import CrfAnalyzer
+    from nlp.ner.model import CrfAnalyzer
+    from training.evaluation import read_gold
 
-    gold = Path(__file__).parents[2] / "streams" / "enrichment" / "data" / "news-ner-test.txt"
+    gold = Path(__file__).parents[2] / "training" / "data" / "news-ner-test.txt"
     scores = evaluate(CrfAnalyzer(), read_gold(gold))
     assert scores.micro.tp + scores.micro.fn == 53
     # Measured 0.827 (model card); a regression below 0.8 fails here.

@@ -5,8 +5,8 @@ Texts written for these tests; spans are given as a tagger would (including its 
 
 from __future__ import annotations
 
-from streams.enrichment.analysis import Token
-from streams.enrichment.entities import mentions_from_tokens, merge_entities
+from nlp.analysis import Token
+from nlp.entities import mentions_from_tokens, merge_entities
 from streams.records import Entity
 
 

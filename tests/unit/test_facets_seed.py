@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from config import EnrichmentSettings
-from streams.enrichment import Enricher
+from nlp import Enricher
 from streams.records import RawArticle
 
 SEED = Path(os.environ.get("TINSTREAM_SHARED_DATA", "../shared/data")) / "seed"

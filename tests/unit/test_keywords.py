@@ -3,15 +3,15 @@ ordering, the document-frequency table and the evaluation's matching rule."""
 
 from __future__ import annotations
 
-from indexers.segmenter import WordModel, WordSegmenter
-from streams.enrichment.keyword_evaluation import matches, syllables_of, word_runs
-from streams.enrichment.keywords import (
+from nlp.keywords import (
     MIN_DOCUMENT_FREQUENCY,
     STOP_SYLLABLES,
     KeywordExtractor,
     document_frequencies,
     is_stop,
 )
+from nlp.segmenter import WordModel, WordSegmenter
+from training.keyword_evaluation import matches, syllables_of, word_runs
 
 _MODEL = WordModel(
     frozenset(

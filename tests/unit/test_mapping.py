@@ -10,10 +10,10 @@ import pytest
 
 from config import ElasticsearchSettings
 from indexers.document import DocumentBuilder
-from indexers.folding import fold
 from indexers.mapping import FACETS, index_name, mappings, template_body
 from indexers.search import build_query
-from indexers.segmenter import WordModel, WordSegmenter
+from nlp.folding import fold
+from nlp.segmenter import WordModel, WordSegmenter
 
 # A small hand-written word model, so these tests need no dictionary on disk.
 _MODEL = WordModel(

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from config import EnrichmentSettings
-from streams.enrichment import Enricher
+from nlp import Enricher
 from streams.errors import InvalidArticle
 from streams.records import EnrichedArticle, RawArticle
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from streams.enrichment.ner.capitals import capital_ratios
-from streams.enrichment.ner.corpus import read_documents
-from streams.enrichment.ner.features import (
+from nlp.ner.capitals import capital_ratios
+from nlp.ner.features import (
     DocumentMemory,
     Featurizer,
     Gazetteer,
     shape,
     spans,
 )
-from streams.enrichment.ner.tokenize import MAX_SENTENCE_SYLLABLES, sentences, syllables
+from nlp.ner.tokenize import MAX_SENTENCE_SYLLABLES, sentences, syllables
+from training.ner_corpus import read_documents
 
 
 def test_syllables_keep_offsets_initials_and_compounds() -> None:
@@ -121,8 +121,8 @@ def test_capital_ratios_ignore_sentence_starts() -> None:
 
 
 def test_training_writes_a_model_the_analyzer_loads(tmp_path: Path) -> None:
-    from streams.enrichment.ner.model import CrfAnalyzer
-    from streams.enrichment.ner.train import TrainingOptions, train
+    from nlp.ner.model import CrfAnalyzer
+    from training.ner import TrainingOptions, train
 
     sentences = [
         ("Ông", "O"), ("Trần_Văn_Bình", "B-PER"), ("làm_việc", "O"), ("tại", "O"),
@@ -145,7 +145,7 @@ def test_training_writes_a_model_the_analyzer_loads(tmp_path: Path) -> None:
 
 
 def test_an_organisation_takes_in_a_hyphenated_name() -> None:
-    from streams.enrichment.ner.model import join_hyphenated
+    from nlp.ner.model import join_hyphenated
 
     words = ["Hội", "Hữu", "nghị", "Việt", "-", "Pháp", "họp", "ở", "Hà", "Nội", "-", "Huế"]
     tags = ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-LOC", "O", "O", "B-LOC", "I-LOC", "O"]
@@ -172,7 +172,7 @@ class _RecordingTagger:
 
 
 def test_the_second_pass_gets_the_features_of_a_full_rebuild() -> None:
-    from streams.enrichment.ner.model import KnownNames, NerModel
+    from nlp.ner.model import KnownNames, NerModel
 
     featurizer = Featurizer(Gazetteer(), {"thư": 0.8}, {"thư": [1, 2, 3]})
     first, second = _RecordingTagger(), _RecordingTagger()
@@ -207,7 +207,7 @@ def test_memory_features_leave_the_first_pass_lists_untouched() -> None:
 
 
 def test_clusters_group_syllables_used_alike_and_become_features() -> None:
-    from streams.enrichment.ner.clusters import learn_clusters
+    from nlp.ner.clusters import learn_clusters
 
     # Invented text: given names after "anh"/"chị", fruits after "ăn"/"mua".
     names = ["Tâm", "Lan", "Hùng", "Mai", "Tuấn", "Hoa"]

@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-from streams.enrichment.pool import ProcessPool
 from streams.errors import PoolStartError, ProcessDied, TaskFailed
+from streams.pool.pool import ProcessPool
 from tests import processes
 from tests.unit import pool_tasks
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from config import EnrichmentSettings
-from streams.enrichment.runner import Outcome, ProcessRunner
 from streams.errors import EnrichmentError, InvalidArticle
 from streams.records import EnrichedArticle, RawArticle
+from streams.stages.enrich import Outcome, ProcessRunner
 
 pytestmark = pytest.mark.timeout(120)
 

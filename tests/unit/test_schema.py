@@ -65,9 +65,9 @@ def test_the_api_describes_exactly_the_fields_a_hit_carries() -> None:
 
 def test_the_closed_facet_sets_are_what_the_models_produce() -> None:
     from indexers.mapping import TONES, TOPICS
-    from streams.enrichment.classifiers import TOPIC_MODEL
-    from streams.enrichment.tone import CLASSES
-    from streams.enrichment.topic import TopicModel
+    from nlp.classifiers import TOPIC_MODEL
+    from nlp.tone import CLASSES
+    from nlp.topic import TopicModel
 
     assert tuple(sorted(CLASSES)) == TONES
     assert tuple(sorted(TopicModel.load(TOPIC_MODEL).classes)) == TOPICS

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from indexers.errors import SearchError
-from indexers.folding import fold
 from indexers.highlight import restore
 from indexers.search import SearchRequest, build_body, parse_response, related_body
-from indexers.segmenter import WordModel, WordSegmenter
+from nlp.folding import fold
+from nlp.segmenter import WordModel, WordSegmenter
 
 _SEGMENTER = WordSegmenter(WordModel(frozenset({"bệnh viện"}), {"bệnh viện": 3}))
 

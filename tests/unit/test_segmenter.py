@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexers.segmenter import WordModel, WordSegmenter, count_words
+from nlp.segmenter import WordModel, WordSegmenter, count_words
 
 _MODEL = WordModel(
     frozenset({"bệnh viện", "hà nội", "thủ tướng", "y tế", "học sinh", "sinh học", "bộ y"}),

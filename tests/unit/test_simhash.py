@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
-from streams.enrichment.simhash import BITS, MIN_WORDS, SHINGLE, _words, simhash
+from nlp.simhash import BITS, MIN_WORDS, SHINGLE, _words, simhash
 
 
 def _reference(text: str) -> int | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from streams.enrichment.language import detect_language
-from streams.enrichment.text import clean_text, mask_overlong
+from nlp.language import detect_language
+from nlp.text import clean_text, mask_overlong
 
 
 def test_html_is_removed_with_scripts_and_entities() -> None:

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from streams.cli.main import cli
-from streams.enrichment.tone import (
+from nlp.tone import (
     CLASSES,
     Calibration,
     FeatureOptions,
@@ -20,7 +19,8 @@ from streams.enrichment.tone import (
     ToneScorer,
     features,
 )
-from streams.enrichment.tone_training import (
+from streams.cli.main import cli
+from training.tone import (
     EXTRA_LABELS,
     EXTRA_SECOND_PASS,
     RECENT_LABELS,

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from nlp.classifiers import TOPIC_MODEL, TopicClassifier
+from nlp.topic import Calibration, TopicModel, features
 from streams.cli.main import cli
-from streams.enrichment.classifiers import TOPIC_MODEL, TopicClassifier
-from streams.enrichment.topic import Calibration, TopicModel, features
-from streams.enrichment.topic_training import (
+from training.topic import (
     BASE_CHARS,
     MAX_CHARS,
     Article,

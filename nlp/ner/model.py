@@ -1,0 +1,196 @@
+"""The trained NER model behind the Analyzer interface: two CRF passes over a document.
+
+The first pass tags each sentence from local features; the second tags it again
+knowing what the first found in the whole document, so a name introduced once
+with its title is recognised when it recurs bare.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nlp.analysis import Token
+from nlp.ner.features import DocumentMemory, Featurizer, Gazetteer
+from nlp.ner.gazetteer import GAZETTEERS
+from nlp.ner.tokenize import sentences, syllables
+from nlp.text import mask_overlong
+from streams.resources import packaged
+
+log = logging.getLogger(__name__)
+
+FIRST_PASS_FILE = "first-pass.crfsuite"
+SECOND_PASS_FILE = "second-pass.crfsuite"
+CAPITALS_FILE = "capitals.json"
+CLUSTERS_FILE = "clusters.json"
+DEFAULT_MODEL_DIR = packaged("nlp", "models", "ner")
+
+
+@dataclass(frozen=True, slots=True)
+class NerModel:
+    featurizer: Featurizer
+    first: Any  # underthesea_core.CRFTagger
+    second: Any
+    lists: KnownNames
+
+    @classmethod
+    def load(cls, directory: Path) -> NerModel:
+        from underthesea_core import CRFTagger
+
+        taggers = []
+        for name in (FIRST_PASS_FILE, SECOND_PASS_FILE):
+            tagger = CRFTagger()
+            tagger.load(str(directory / name))
+            taggers.append(tagger)
+        ratios = json.loads((directory / CAPITALS_FILE).read_text(encoding="utf-8"))
+        clusters_path = directory / CLUSTERS_FILE
+        # A model trained before clusters existed has no table and uses no cluster features.
+        clusters = (
+            json.loads(clusters_path.read_text(encoding="utf-8"))
+            if clusters_path.exists()
+            else None
+        )
+        featurizer = Featurizer(Gazetteer(), ratios, clusters)
+        return cls(featurizer, taggers[0], taggers[1], KnownNames())
+
+    def tag_document(self, document: list[list[str]]) -> list[list[str]]:
+        """BIO tags for each sentence (a list of syllables) of one document.
+
+        The sentence features are built once: the second pass adds the document
+        memory to the first pass's lists instead of rebuilding them.
+        """
+        local = [self.featurizer.local_features(words) for words in document]
+        # The first pass only feeds the memory, which keeps capitalised names: a
+        # sentence with no capital after its first syllable has little to give it
+        # (about half of news sentences), and is not tagged twice.
+        first = [
+            list(self.first.tag(x)) if _inner_capital(words) else ["O"] * len(words)
+            for words, x in zip(document, local, strict=True)
+        ]
+        memory = DocumentMemory.of(zip(document, first, strict=True))
+        return [
+            join_hyphenated(
+                words,
+                self.lists.fill(
+                    words, list(self.second.tag(self.featurizer.with_memory(words, x, memory)))
+                ),
+            )
+            for words, x in zip(document, local, strict=True)
+        ]
+
+
+def _inner_capital(words: list[str]) -> bool:
+    return any(w[:1].isupper() for w in words[1:])
+
+
+def join_hyphenated(words: list[str], tags: list[str]) -> list[str]:
+    """An organisation followed by " - " and a capitalised name takes the name in.
+
+    Binational and twin names are written so ("Hội Hữu nghị Việt - Pháp", "Quỹ
+    Quảng Nam - Đà Nẵng"); the CRF tends to stop at the hyphen and call the rest a
+    place.
+    """
+    i = 0
+    n = len(words)
+    while i < n:
+        if (
+            tags[i].endswith("-ORG")
+            and (i + 1 == n or tags[i + 1] != "I-ORG")
+            and i + 2 < n
+            and words[i + 1] in ("-", "–")
+            and words[i + 2][:1].isupper()
+            and tags[i + 2] in ("O", "B-LOC")
+        ):
+            j = i + 2
+            while j + 1 < n and words[j + 1][:1].isupper() and tags[j + 1] in ("O", "I-LOC"):
+                j += 1
+            for k in range(i + 1, j + 1):
+                tags[k] = "I-ORG"
+            i = j
+        i += 1
+    return tags
+
+
+# Lists whose long names and acronyms are unambiguous enough to tag on their own.
+_KNOWN_LISTS = (
+    ("org", "ORG"),
+    ("company", "ORG"),
+    ("club", "ORG"),
+    ("loc", "LOC"),
+    ("vnloc", "LOC"),
+)
+
+# Acronyms of a kind of institution, not of one: "UBND" alone is often a title's
+# part ("Chủ tịch UBND"); the CRF decides them.
+_GENERIC = frozenset({"UBND", "HĐND", "TAND", "VKSND", "NXB", "CLB"})
+
+
+class KnownNames:
+    """Unambiguous names from the gazetteers, tagged where the CRF left them untagged.
+
+    The labelled data is news from one period; it never mentions many institutions
+    and places readers search for ("NATO" does not occur in it). Only exact,
+    case-sensitive matches that cannot be common words are used: acronyms of three
+    letters or more and names of two syllables or more.
+    """
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[tuple[list[str], str]]] = {}
+        for list_name, etype in _KNOWN_LISTS:
+            for phrase in GAZETTEERS[list_name]:
+                words = [s.text for s in syllables(phrase)]
+                acronym = (
+                    len(words) == 1
+                    and len(phrase) >= 3
+                    and phrase.isupper()
+                    and phrase not in _GENERIC
+                )
+                if acronym or len(words) >= 2:
+                    self._by_first.setdefault(words[0], []).append((words, etype))
+        for entries in self._by_first.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def fill(self, words: list[str], tags: list[str]) -> list[str]:
+        i = 0
+        while i < len(words):
+            for phrase, etype in self._by_first.get(words[i], ()):
+                end = i + len(phrase)
+                if words[i:end] == phrase and all(t == "O" for t in tags[i:end]):
+                    tags[i:end] = [f"B-{etype}"] + [f"I-{etype}"] * (len(phrase) - 1)
+                    i = end - 1
+                    break
+            i += 1
+        return tags
+
+
+class CrfAnalyzer:
+    """tinstream's own tagger over syllables; part of speech is not predicted ("X").
+
+    The model loads on first use, so building an analyzer costs nothing.
+    """
+
+    def __init__(self, model_dir: Path = DEFAULT_MODEL_DIR, model: NerModel | None = None) -> None:
+        self._dir = model_dir
+        self._model = model
+        self._lock = threading.Lock()
+
+    def _load(self) -> NerModel:
+        with self._lock:
+            if self._model is None:
+                log.info("loading NER model from %s", self._dir)
+                self._model = NerModel.load(self._dir)
+            return self._model
+
+    def analyze(self, text: str) -> list[Token]:
+        model = self._load()
+        split = sentences(mask_overlong(text))
+        tagged = model.tag_document([[s.text for s in sentence] for sentence in split])
+        return [
+            Token(s.start, s.end, s.text, "X", tag)
+            for sentence, tags in zip(split, tagged, strict=True)
+            for s, tag in zip(sentence, tags, strict=True)
+        ]

@@ -1,0 +1,488 @@
+"""Tagged spans repaired before they become facets: boundaries and types fixed with the
+team's lexicon, titles and glued neighbours cut off, words that are not names dropped.
+
+Every rule here is about how Vietnamese news writes names, not about one article:
+a country or a company written right before a person ("Tổng thống Pháp Emmanuel
+Macron", "Chủ tịch FPT Trương Gia Bình"), a listed name the tagger cut in two
+("Tổ chức Hiệp ước ... Bắc" + "Đại Tây Dương"), a compass word or a generic head
+("Bệnh viện") alone, a street written after its house number.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Literal
+
+from nlp.ner.gazetteer import GAZETTEERS
+from nlp.ner.lexicon import Lexicon, Match
+from streams.records import EntityType, Mention
+
+Field = Literal["title", "content"]
+
+
+def _bar(listed: str) -> frozenset[str]:
+    """The lower-cased entries of a list written "a|b|c"."""
+    return frozenset(w.strip().casefold() for w in listed.split("|") if w.strip())
+
+
+# Short forms and compass words: parts of names, never a place or an organisation alone.
+NOT_ALONE = _bar("Đông|Tây|Nam|Bắc|Việt|Trung|Hoa|Hàn|Âu|Á|Phi|Latinh|châu|miền|vùng")
+# Heads of organisation names: alone, a kind of institution, not one of them.
+GENERIC_HEADS = _bar(
+    "Bệnh viện|Công ty|Trường|Ngân hàng|Tập đoàn|Đại học|Sở|Bộ|Phòng|Ban|Cục|Viện|"
+    "Trung tâm|Câu lạc bộ|CLB|Đội tuyển|Hội|Hiệp hội|Liên đoàn|Nhà máy|Khoa|Hãng|"
+    "Tổng công ty|Học viện|Ủy ban|Uỷ ban|Quỹ|Tổ chức|Văn phòng|Cơ quan|Chi nhánh|"
+    "Trạm|Đồn|Báo|Đài|Liên minh|Đảng|Tòa án|Toà án|Thành phố|Tỉnh|Huyện|Quận|Xã|Phường"
+)
+# Heads of organisation names written before a name the tagger took for a person:
+# "bệnh viện Bạch Mai", "trường Lê Quý Đôn".
+_ORG_HEADS = tuple(
+    sorted(
+        _bar("câu lạc bộ|bệnh viện|công ty|tập đoàn|ngân hàng|nhà máy|khách sạn|trường|hãng|clb"),
+        key=len,
+        reverse=True,
+    )
+)
+# Titles and roles before a name, in any case, beyond the gazetteer's.
+EXTRA_TITLES = _bar(
+    "ceo|cfo|cto|nhà sáng lập|đồng sáng lập|tỷ phú|tỉ phú|doanh nhân|ông chủ|chủ tịch|"
+    "giám đốc điều hành|tổng giám đốc|hlv|hlv trưởng|trợ lý|tiền đạo|tiền vệ|hậu vệ|"
+    "thủ môn|ngôi sao|siêu sao|danh thủ|tay vợt|võ sĩ|vận động viên|vđv|ca sĩ|rapper|"
+    "diễn viên|người mẫu|hoa hậu|á hậu|nữ hoàng|nhà vô địch|tân binh|cựu|cựu tổng thống|"
+    "tổng thống|thủ tướng|ngoại trưởng|phó tổng thống|bộ trưởng|thị trưởng|thống đốc|"
+    "chủ tịch hội đồng quản trị|người sáng lập|founder|giáo sư|tiến sĩ|phóng viên|"
+    "nhà nghiên cứu|chuyên gia|nghệ sĩ|nghệ nhân|ông|bà|anh|chị|cô|chú|bác|cụ|em|"
+    "đạo diễn|nhạc sĩ|nhà văn|biên tập viên|người phát ngôn|phát ngôn viên|thượng nghị sĩ|"
+    "hạ nghị sĩ|nghị sĩ|đại sứ|tướng|đại tướng|thái tử|vua|hoàng tử|công nương|giáo hoàng"
+)
+PERSON_TITLES = tuple(
+    sorted({t.casefold() for t in GAZETTEERS["pertitle"]} | EXTRA_TITLES, key=len, reverse=True)
+)
+_HOUSE_NUMBER = re.compile(
+    r"(?:\bsố(?: nhà)?\s+\d+[A-Za-z]?(?:/\d+[A-Za-z]?)*|\b\d+[A-Za-z]?/\d+[A-Za-z]?)\s*$",
+    re.IGNORECASE,
+)
+_STREET_CUE = re.compile(r"(?:^|\s)(?:đường|phố|ngõ|ngách|hẻm|đại lộ|số nhà)\s*$", re.IGNORECASE)
+_NUMBER_PREFIX = re.compile(r"^(?:số\s+)?\d+[A-Za-z]?(?:[/\-]\d+[A-Za-z]?)*\s+", re.IGNORECASE)
+_WORD = re.compile(r"[\w][\w.&'’\-]*")
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [
+        (start + m.start(), start + m.end(), m.group()) for m in _WORD.finditer(text[start:end])
+    ]
+
+
+def _mention(m: Mention, text: str, start: int, end: int, etype: EntityType) -> Mention:
+    return Mention(field=m.field, start=start, end=end, text=text[start:end], type=etype)
+
+
+def _person_like(words: Sequence[tuple[int, int, str]], lexicon: Lexicon) -> bool:
+    """Capitalised words that are not a listed place or organisation."""
+    if not 1 <= len(words) <= 5:
+        return False
+    if not all(w[:1].isupper() and not w.isupper() for _, _, w in words):
+        return False
+    first = lexicon.lookup(words[0][2])
+    if first is not None and "PER" not in first.types:
+        return False
+    whole = lexicon.lookup(" ".join(w for _, _, w in words))
+    return whole is None or "PER" in whole.types
+
+
+def title_before(text: str, start: int) -> bool:
+    """Whether a person's title or form of address stands right before ``start``."""
+    before = text[max(0, start - 40) : start].casefold().rstrip()
+    return any(
+        before.endswith(t) and (len(before) == len(t) or not before[-len(t) - 1].isalnum())
+        for t in PERSON_TITLES
+    )
+
+
+_HEAD_WORDS = GENERIC_HEADS | _bar("báo|hãng|đài|sân|sân bay|giải|vòng|lò|ứng dụng|sàn|mạng")
+
+
+def _only_heads(prefix: str) -> bool:
+    """Lower-case words, numbers or generic heads only ("ngân hàng ", "Tập đoàn ", "vòng 4 ")."""
+    rest = prefix.strip()
+    while rest:
+        for head in sorted(_HEAD_WORDS, key=len, reverse=True):
+            if rest.casefold().startswith(head) and rest[len(head) : len(head) + 1] in ("", " "):
+                rest = rest[len(head) :].strip()
+                break
+        else:
+            word, _, rest = rest.partition(" ")
+            if not word.isdigit():
+                return False
+            rest = rest.strip()
+    return True
+
+
+def _a_person_elsewhere(text: str, word: str) -> bool:
+    """Whether ``word`` is somewhere a person's name: after a title, or the end of a
+    capitalised name that does not open a sentence ("Nguyễn Minh Đức", "anh Đức")."""
+    for found in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+        if title_before(text, found.start()):
+            return True
+        before = text[max(0, found.start() - 40) : found.start()]
+        previous = re.search(r"(\S+)\s$", before)
+        if previous and previous.group(1)[:1].isupper() and previous.group(1).isalpha():
+            opener = before[: previous.start()].rstrip()
+            if opener and opener[-1] not in '.!?:\n"“':
+                return True
+    return False
+
+
+_FACET_TYPES: dict[str, EntityType] = {"PER": "PER", "LOC": "LOC", "ORG": "ORG"}
+_COUNTRY_BEFORE = _bar("tại|ở|sang|nước|thăm|xít")
+_COUNTRY_WORDS = ("nước", "quốc gia", "cường quốc")
+
+
+def _said_of_a_country(text: str, start: int) -> bool:
+    """A one-syllable country that is also a given name ("Đức", "Anh") is the country
+    only where the sentence speaks of countries: "sang Đức", "các nước, nhất là Đức"."""
+    sentence = re.split(r"[.!?\n]", text[max(0, start - 200) : start])[-1]
+    if re.search(r"[A-Z][\w-]+(?: [A-Z][\w-]+)*, $", sentence):
+        return True  # "ở Bath, Anh", "tại Tokyo, Nhật": a city, then its country
+    sentence = sentence.casefold()
+    words = sentence.split()
+    return bool(words) and (
+        words[-1] in _COUNTRY_BEFORE or any(w in sentence for w in _COUNTRY_WORDS)
+    )
+
+
+def _storm_before(text: str, start: int) -> bool:
+    return bool(
+        re.search(
+            r"(?:^|\s)(?:siêu bão|cơn bão|bão|áp thấp)\s*$",
+            text[max(0, start - 15) : start],
+            re.IGNORECASE,
+        )
+    )
+
+
+def _capitalised_after(text: str, end: int) -> bool:
+    return text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
+
+
+class SpanRepair:
+    """Repairs the mentions the tagger found in one text (title or content)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lexicon = lexicon
+
+    def repair(self, field: Field, text: str, mentions: list[Mention]) -> list[Mention]:
+        out: list[Mention] = []
+        for m in mentions:
+            out.extend(self._clean(text, m))
+        out = self._overlay(field, text, out, self._lexicon.find(text))
+        return sorted(out, key=lambda m: (m.start, m.end))
+
+    def _clean(self, text: str, m: Mention) -> list[Mention]:
+        """Titles cut off a person; a listed name or acronym glued before a person split off;
+        a house number cut off a street."""
+        if self._run_across_a_stop(text, m):
+            return self._sentences(text, m)
+        split = self._glued(text, m, _words(text, m.start, m.end)) or self._joined(text, m)
+        if split:
+            return split
+        if m.type == "PER":
+            m = self._untitled(text, m)
+        words = _words(text, m.start, m.end)
+        if not words:
+            return []
+        split = self._glued(text, m, words)
+        if split:
+            return split
+        if _storm_before(text, m.start):
+            return []  # "bão Yagi": a storm's name is not a facet
+        if m.type == "PER":
+            before = text[max(0, m.start - 20) : m.start]
+            if _HOUSE_NUMBER.search(before) or _STREET_CUE.search(before):
+                # "số 12 Lý Thái Tổ", "đường Hai Bà Trưng": a street named after a person.
+                return [_mention(m, text, m.start, m.end, "LOC")]
+            head = self._org_head_before(text, m.start)
+            if head is not None:
+                # "bệnh viện Bạch Mai": an institution named after a person or a place.
+                start = head if text[head].isupper() else m.start
+                return [_mention(m, text, start, m.end, "ORG")]
+        return [m]
+
+    def _untitled(self, text: str, m: Mention) -> Mention:
+        start = m.start
+        moved = True
+        while moved:
+            moved = False
+            rest = text[start : m.end].casefold()
+            for title in PERSON_TITLES:
+                after = start + len(title)
+                if (
+                    rest.startswith(title)
+                    and after < m.end
+                    and text[after] == " "
+                    and text[after + 1 : after + 2].isupper()
+                ):
+                    start = after + 1
+                    moved = True
+                    break
+        if start == m.start:
+            return m
+        rest = text[start : m.end]
+        if len(rest.split()) < 2 and self._lexicon.lookup(rest) is None:
+            return m  # "Bác Hồ", "Anh Đào": the title may be the name
+        return _mention(m, text, start, m.end, "PER")
+
+    def _glued(
+        self, text: str, m: Mention, words: list[tuple[int, int, str]]
+    ) -> list[Mention] | None:
+        """ "Pháp Emmanuel Macron", "FPT Trương Gia Bình", "NTC Mustafa Abdel Jalil",
+        "Tesla Elon Musk": a listed place or organisation, or an acronym, then a person."""
+        if len(words) < 2:
+            return None
+        whole = self._lexicon.lookup(m.text)
+        if whole is not None:
+            return None
+        for k in range(min(len(words) - 1, 6), 0, -1):
+            head_text = text[words[0][0] : words[k - 1][1]]
+            if not head_text[:1].isupper():
+                return None
+            head = self._lexicon.lookup(head_text)
+            acronym = k == 1 and head_text.isalpha() and head_text.isupper() and len(head_text) >= 3
+            if head is None and not acronym:
+                continue
+            head_type: EntityType
+            if head is not None:
+                if head.type not in ("LOC", "ORG"):
+                    continue
+                head_type = "LOC" if head.type == "LOC" else "ORG"
+            else:
+                head_type = "ORG"
+            tail = words[k:]
+            # A Vietnamese given name may start with a country ("Đức Lợi", "Anh Tuấn"):
+            # a one-syllable head splits off only a foreign name or a full Vietnamese one.
+            addressed = head_text.casefold() in PERSON_TITLES  # "Anh" the country or "anh"
+            sure = (
+                all(w.isascii() for _, _, w in tail)
+                if addressed
+                else (
+                    k > 1
+                    or acronym
+                    or head_text.isascii()
+                    or all(w.isascii() for _, _, w in tail)
+                    or tail[0][2] in GAZETTEERS["surname"]
+                )
+            )
+            if len(tail) >= 2 and sure and _person_like(tail, self._lexicon):
+                return [
+                    _mention(m, text, words[0][0], words[k - 1][1], head_type),
+                    _mention(m, text, tail[0][0], tail[-1][1], "PER"),
+                ]
+            return None
+        return None
+
+    def _sentences(self, text: str, m: Mention) -> list[Mention]:
+        """A span run across a full stop ("MB. Đại tá ...") is cut there; a piece that
+        only opens a title ("Đại" of "Đại tá") is dropped."""
+        out: list[Mention] = []
+        start = m.start
+        for piece in re.split(r"(?<=[^\s.]{2}\.) ", m.text):
+            end = start + len(piece)
+            stripped = piece.rstrip(".")
+            tail = text[start : start + 30].casefold()
+            opens_title = " " not in stripped and any(
+                t.startswith(stripped.casefold() + " ") and tail.startswith(t)
+                for t in PERSON_TITLES
+            )
+            if stripped and not opens_title:
+                out.append(_mention(m, text, start, start + len(stripped), m.type))
+            start = end + 1
+        return out
+
+    def _run_across_a_stop(self, text: str, m: Mention) -> bool:
+        """ "MB. Đại tá": a listed name ends a sentence inside the span ("TP. HCM" is not)."""
+        at = m.text.find(". ")
+        return at > 0 and self._lexicon.lookup(m.text[:at]) is not None
+
+    def _joined(self, text: str, m: Mention) -> list[Mention] | None:
+        """ "NATO thăm Tripoli": listed names the tagger ran together over lower-case words
+        (a verb, "và") split apart."""
+        if self._lexicon.lookup(m.text) is not None:
+            return None
+        found = [
+            x for x in self._lexicon.find(m.text) if _FACET_TYPES.get(x.form.type or "") is not None
+        ]
+        if len(found) < 2 or found[0].start != 0 or found[-1].end != len(m.text):
+            return None
+        gaps = [m.text[a.end : b.start].split() for a, b in pairwise(found)]
+        if not all(gap and all(w.islower() for w in gap) for gap in gaps):
+            return None
+        return [
+            _mention(m, text, m.start + x.start, m.start + x.end, _FACET_TYPES[x.form.type or ""])
+            for x in found
+        ]
+
+    @staticmethod
+    def _org_head_before(text: str, start: int) -> int | None:
+        before = text[max(0, start - 30) : start]
+        lowered = before.casefold()
+        stripped = lowered.rstrip()
+        if len(stripped) == len(lowered) or len(lowered) - len(stripped) > 1:
+            return None
+        for head in _ORG_HEADS:
+            if stripped.endswith(head):
+                at = len(stripped) - len(head)
+                if at == 0 or not stripped[at - 1].isalnum():
+                    return start - len(before) + at
+        return None
+
+    def _overlay(
+        self, field: Field, text: str, mentions: list[Mention], matches: list[Match]
+    ) -> list[Mention]:
+        """Listed names take over the spans they cover."""
+        ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+        starts = [m.start for m in ordered]
+        removed: set[int] = set()
+        added: list[Mention] = []
+        for match in matches:
+            # Tagged spans do not overlap: those touching the match are a run of them.
+            i = max(0, bisect_left(starts, match.start) - 1)
+            inside: list[int] = []
+            while i < len(ordered) and ordered[i].start < match.end:
+                if ordered[i].end > match.start:
+                    inside.append(i)
+                i += 1
+            spans = [ordered[j] for j in inside]
+            if (
+                len(spans) == 1
+                and spans[0].end == match.end
+                and spans[0].start < match.start
+                and match.form.type == "ORG"
+                and _only_heads(text[spans[0].start : match.start])
+            ):
+                # "hãng Bamboo Airways", "vòng 4 V.League": the span stays (the tagger's
+                # training data keeps "Công ty" in it); its type is the listed name's.
+                if spans[0].type != "ORG":
+                    ordered[inside[0]] = _mention(
+                        spans[0], text, spans[0].start, spans[0].end, "ORG"
+                    )
+                continue
+            if any(m.start < match.start or m.end > match.end for m in spans):
+                # A longer name holds it ("Đại học Quốc gia Hà Nội" holds "Hà Nội"), or
+                # spans cross it: the tagger's reading is kept.
+                continue
+            types = match.form.types
+            if types == {"MISC"}:
+                removed.update(inside)
+                # "Olympic Toán học": a mention opened by a non-facet name goes with it
+                removed.update(
+                    j for j, m in enumerate(ordered) if m.start == match.start and m.end > match.end
+                )
+                continue
+            etype = _FACET_TYPES.get(match.form.type or "")
+            if etype is None:
+                continue  # ambiguous ("Liverpool" the city or the club): decided per document
+            if not spans:
+                if match.addable and self._standalone(text, match):
+                    added.append(Mention(field, match.start, match.end, match.text, etype))
+                continue
+            exact = spans[0] if len(spans) == 1 else None
+            if (
+                exact is not None
+                and (exact.start, exact.end) == (match.start, match.end)
+                and exact.type == "PER"
+                and etype == "LOC"
+                and (
+                    title_before(text, match.start)
+                    or _capitalised_after(text, match.end)
+                    or _a_person_elsewhere(text, match.text)
+                    or (
+                        " " not in match.text
+                        and not match.text.isascii()
+                        and not _said_of_a_country(text, match.start)
+                    )
+                )
+            ):
+                continue  # "ông Đức", "anh Hoàng Mai": a person after all
+            removed.update(inside)
+            added.append(Mention(field, match.start, match.end, match.text, etype))
+        return [m for j, m in enumerate(ordered) if j not in removed] + added
+
+    @staticmethod
+    def _standalone(text: str, match: Match) -> bool:
+        """A one-word name is added only if no capitalised word touches it ("Nikola Tesla")."""
+        if " " in match.text:
+            return True
+        before = text[max(0, match.start - 30) : match.start].rstrip().split(" ")[-1:]
+        after = text[match.end : match.end + 30].lstrip().split(" ")[:1]
+        touching = [
+            w
+            for w, gap in (
+                (before[0] if before else "", text[match.start - 1 : match.start]),
+                (after[0] if after else "", text[match.end : match.end + 1]),
+            )
+            if gap == " "
+        ]
+        return not any(w[:1].isupper() for w in touching)
+
+
+def is_facet(name: str, etype: EntityType) -> bool:
+    """Whether a name (titles and cue words removed) can be a facet value: not a compass
+    word or a short form alone ("Tây", "Việt"), not a generic head ("Bệnh viện")."""
+    key = " ".join(name.split()).casefold()
+    if not any(c.isupper() for c in name) and not any(c.isdigit() for c in name):
+        return False
+    if etype in ("LOC", "ORG") and key in NOT_ALONE:
+        return False
+    if etype == "ORG" and key in GENERIC_HEADS:
+        return False
+    return not (etype == "PER" and key in {"châu", "miền", "vùng", "latinh", "âu", "á"})
+
+
+def without_house_number(name: str) -> str:
+    """ "số 12 Tràng Thi" → "Tràng Thi": a street is a place, its house number is not."""
+    number = _NUMBER_PREFIX.match(name)
+    if number and name[number.end() :][:1].isupper():
+        return name[number.end() :]
+    return name
+
+
+_LEADING_LOWER = re.compile(
+    r"^(?:(?:[a-zđàáảãạăâêôơưèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ\w]*[a-zđ\u00c0-\u1ef9]\w*|\d+)\s+)+(?=[A-ZĐ\u00c0-\u1ef9])"
+)
+_SCORE = re.compile(r"\s+\d+\s*[-–]\s*\d+$")
+_ORG_START = tuple(
+    sorted((h for h in GAZETTEERS["orghead"] if h[:1].isupper()), key=len, reverse=True)
+)
+_ORG_SUFFIXES = _bar(
+    "Air|Airways|Airlines|Fund|Group|Bank|Capital|Corp|Corporation|Inc|Inc.|Ltd|Holdings|"
+    "Motors|Energy|Technologies|Labs|Foundation|Partners|Securities|FC|CF|Club|Media|Studios"
+)
+
+
+def facet_form(name: str, etype: EntityType, lexicon: Lexicon) -> tuple[str, EntityType]:
+    """The name and type a facet shows: leading lower-case words ("lò La Masia") and a
+    trailing score ("Bournemouth 3-0") removed; a name opened by an institution's head
+    ("Bệnh viện ...") or closed by a company word ("... Airways") is an organisation."""
+    name = _SCORE.sub("", name)
+    if lexicon.lookup(name) is not None:
+        return name, etype  # "châu Phi" keeps its cue word
+    words = name.split(" ")
+    for k in range(1, len(words)):
+        rest = " ".join(words[k:])
+        listed = lexicon.lookup(rest)
+        if listed is not None and listed.type == "ORG" and _only_heads(" ".join(words[:k])):
+            return rest, "ORG"  # "Tập đoàn Sun Group", "hãng Bamboo Airways"
+    lead = _LEADING_LOWER.match(name)
+    if lead and not name[:1].isupper():
+        name = name[lead.end() :]
+    if etype != "ORG":
+        words = name.split()
+        opener = next((h for h in _ORG_START if name.startswith(h + " ")), None)
+        if (opener and len(words) > len(opener.split())) or (
+            len(words) > 1 and words[-1].casefold() in _ORG_SUFFIXES
+        ):
+            return name, "ORG"
+    return name, etype
