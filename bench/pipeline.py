@@ -24,25 +24,16 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bench.corpus import VNTC, vntc_articles
-from config import (
-    ElasticsearchSettings,
-    KafkaSettings,
-    LagSettings,
-    TopicSettings,
-    WorkerSettings,
-    to_env,
-)
+from config import ElasticsearchSettings, KafkaSettings, Settings
+from deploy.local.harness import HarnessError, PrivateRun
 from indexers.client import make_client
 from streams.kafka import ensure_topics, make_producer
 from streams.records import RawArticle
@@ -87,88 +78,46 @@ def _peak_rss_mib(pid: int) -> float:
     return total
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Pipeline:
     """A private pipeline: its own topics, alias, group and worker processes.
 
-    The topics exist once it is made; the workers run from :meth:`start`, so a
-    benchmark can fill a topic first and time only the draining of it.
+    Names, environment and processes come from the tests' harness
+    (``deploy.local.harness.PrivateRun``). The topics exist once it is made; the
+    workers run from :meth:`start`, so a benchmark can fill a topic first and time
+    only the draining of it.
     """
 
-    def __init__(self, kafka: KafkaSettings, es_url: str, workers: int) -> None:
-        run = uuid.uuid4().hex[:8]
-        self.kafka, self.es_url = kafka, es_url
-        self.topics = TopicSettings(
-            raw=f"bp-{run}.raw",
-            enriched=f"bp-{run}.enriched",
-            dead_letter=f"bp-{run}.dlq",
-            partitions=PARTITIONS,
-        )
-        self.alias = f"bench-pipeline-{run}"
+    def __init__(self, settings: Settings, workers: int) -> None:
         self.data = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
-        self.ports = [_free_port() for _ in range(workers)]
-        ensure_topics(kafka, self.topics)
-        self._env = {
-            **os.environ,
-            **to_env(
-                kafka,
-                self.topics,
-                ElasticsearchSettings(url=es_url, alias=self.alias),
-                LagSettings(history=False),
-                WorkerSettings(app_id=f"bp-{run}"),
-            ),
-        }
-        self.workers: list[subprocess.Popen[bytes]] = []
-        self.es = make_client(ElasticsearchSettings(url=es_url))
+        # The configured linger, no lag history: the pipeline as deployed, minus the
+        # writes of a monitoring index that is not what is measured.
+        self.run = PrivateRun(
+            settings,
+            self.data,
+            purpose="bench",
+            partitions=PARTITIONS,
+            indexer_linger_s=None,
+            lag_history=False,
+        )
+        self.count = workers
+        self.topics = self.run.topics()
+        self.alias = self.run.alias
+        ensure_topics(settings.kafka, self.topics)
+        self.kafka = settings.kafka
+        self.es = make_client(settings.elasticsearch)
 
     def start(self) -> Pipeline:
         """Start the workers; return once every partition of the group is assigned."""
-        for n, port in enumerate(self.ports):
-            log = (self.data / f"worker-{n}.log").open("wb")
-            self.workers.append(
-                subprocess.Popen(
-                    [sys.executable, *_PROFILE, "-m", "streams.cli", "worker"],
-                    env={
-                        **self._env,
-                        "TINSTREAM_WORKER_WEB_PORT": str(port),
-                        "TINSTREAM_WORKER_DATA_DIR": str(self.data / f"w{n}"),
-                    },
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-        self._wait_ready()
-        return self
-
-    def _ready(self, port: int) -> dict[str, Any]:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=5) as r:
-                return dict(json.loads(r.read()))
-        except OSError:
-            return {}
-
-    def _wait_ready(self, timeout_s: float = 180.0) -> None:
-        """Until every worker is ready and the group's partitions are all assigned."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            reports = [self._ready(p) for p in self.ports]
-            if all(r.get("ready") for r in reports):
-                # raw + enriched, all assigned once the group settled.
-                assigned = sum(int(r.get("partitions", 0)) for r in reports)
-                if assigned >= 2 * PARTITIONS:
-                    return
-            for worker in self.workers:
-                if worker.poll() is not None:
-                    raise SystemExit(f"a worker exited; see {self.data}")
-            time.sleep(0.5)  # polling interval of the deadline loop
-        raise SystemExit(f"workers not ready in {timeout_s:.0f}s; see {self.data}")
+            for n in range(self.count):
+                self.run.start_worker(
+                    python_args=_PROFILE, TINSTREAM_WORKER_DATA_DIR=str(self.data / f"w{n}")
+                )
+            self.run.wait_all_assigned()
+        except HarnessError as exc:
+            self.run.stop()
+            raise SystemExit(f"{exc}\n(see {self.data})") from exc
+        return self
 
     def producer(self) -> Any:
         return make_producer(self.kafka)
@@ -188,11 +137,8 @@ class Pipeline:
         return {h["_id"] for h in response["hits"]["hits"]}
 
     def close(self) -> list[float]:
-        rss = [_peak_rss_mib(w.pid) for w in self.workers]
-        for worker in self.workers:
-            worker.terminate()
-        for worker in self.workers:
-            worker.wait(timeout=60)
+        rss = [_peak_rss_mib(proc.pid) for proc, _ in self.run.workers]
+        self.run.stop(timeout_s=60)
         for index in self.es.indices.get(index=f"{self.alias}-v*", allow_no_indices=True):
             self.es.indices.delete(index=index)
         self.es.options(ignore_status=404).indices.delete_index_template(name=self.alias)
@@ -303,7 +249,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the JSON report, not a table")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    kafka = KafkaSettings(bootstrap_servers=args.bootstrap_servers)
+    defaults = Settings()
+    settings = defaults.model_copy(
+        update={
+            "kafka": defaults.kafka.model_copy(
+                update={"bootstrap_servers": args.bootstrap_servers}
+            ),
+            "elasticsearch": defaults.elasticsearch.model_copy(update={"url": args.es_url}),
+        }
+    )
 
     articles = vntc_articles(args.data, args.articles)
     print(f"(a) bare enrichment of {len(articles)} articles ...", file=sys.stderr)
@@ -315,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"({'b' if workers == 1 else 'c'}) pipeline, {workers} worker(s) ...", file=sys.stderr
         )
-        pipeline = Pipeline(kafka, args.es_url, workers).start()
+        pipeline = Pipeline(settings, workers).start()
         try:
             run = run_throughput(pipeline, articles, workers)
             if workers == 1:

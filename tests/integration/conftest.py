@@ -8,24 +8,17 @@ neither see each other's articles nor depend on order.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
 
-from config import Settings, TopicSettings, to_env
+from config import Settings
 from deploy.local import Stack, StackError
+from deploy.local.harness import PrivateRun
 from indexers.client import make_client
 from streams.kafka import ensure_topics, kafka_python_config, make_producer
 from streams.records import DeadLetter
@@ -56,145 +49,14 @@ def es(settings: Settings, stack: Stack) -> Iterator[Elasticsearch]:
     client.close()
 
 
-def http_get(port: int, path: str) -> tuple[int, bytes]:
-    """GET a path on 127.0.0.1:port: (status, body); (0, b"") when nothing answers."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-            return int(response.status), response.read()
-    except urllib.error.HTTPError as exc:
-        return int(exc.code), exc.read()
-    except (urllib.error.URLError, OSError):
-        return 0, b""
+class Run(PrivateRun):
+    """One test's private pipeline (deploy.local.harness), failing through pytest."""
 
+    def fail(self, message: str) -> None:
+        pytest.fail(f"{message}\n{self.logs()}")
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Run:
-    """One test's private pipeline: names, environment and the workers it started."""
-
-    settings: Settings
-    tmp: Path
-    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
-    workers: list[tuple[subprocess.Popen[bytes], Path]] = field(default_factory=list)
-    # Commands left running (start_cli): ended, and their pipes closed, by stop(), so a
-    # failed test leaves neither a process nor an open pipe to a later one.
-    clis: list[subprocess.Popen[str]] = field(default_factory=list)
-    web_ports: list[int] = field(default_factory=list)
-    # Of the topics the run creates (a 3-node cluster: 3 and 2).
-    replication_factor: int = 1
-    min_insync_replicas: int | None = None
-
-    @property
-    def raw(self) -> str:
-        return f"t{self.run_id}.raw"
-
-    @property
-    def enriched(self) -> str:
-        return f"t{self.run_id}.enriched"
-
-    @property
-    def dead_letter(self) -> str:
-        return f"t{self.run_id}.dead-letter"
-
-    @property
-    def alias(self) -> str:
-        return f"news-test-{self.run_id}"
-
-    @property
-    def lag_alias(self) -> str:
-        return f"lag-test-{self.run_id}"
-
-    def env(self) -> dict[str, str]:
-        """The environment of this run's processes: its Kafka (secrets included), its
-        own topics (the worker creates the same as topics() describes), alias, group
-        and data directory."""
-        settings = self.settings
-        return {
-            **os.environ,
-            **to_env(
-                settings.kafka,
-                self.topics(),
-                settings.elasticsearch.model_copy(update={"alias": self.alias}),
-                settings.lag.model_copy(update={"history_alias": self.lag_alias}),
-                settings.worker.model_copy(
-                    update={
-                        "app_id": f"tinstream-test-{self.run_id}",
-                        "data_dir": self.tmp / "worker",
-                    }
-                ),
-                settings.indexer.model_copy(update={"linger_s": 0.2}),
-            ),
-        }
-
-    def topics(self) -> TopicSettings:
-        return TopicSettings(
-            raw=self.raw,
-            enriched=self.enriched,
-            dead_letter=self.dead_letter,
-            partitions=3,
-            replication_factor=self.replication_factor,
-            min_insync_replicas=self.min_insync_replicas,
-        )
-
-    def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "streams.cli", *args],
-            env=self.env(),
-            input=input,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
-    def start_cli(self, *args: str, **pipes: Any) -> subprocess.Popen[str]:
-        """A CLI command left running; by default its output is piped for communicate()."""
-        pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **pipes}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", *args],
-            env=self.env(),
-            stdin=subprocess.DEVNULL,
-            text=True,
-            **pipes,
-        )
-        self.clis.append(proc)
-        return proc
-
-    def start_worker(self, **extra_env: str) -> subprocess.Popen[bytes]:
-        log = self.tmp / f"worker-{len(self.workers)}.log"
-        port = free_port()
-        self.web_ports.append(port)
-        env = {**self.env(), "TINSTREAM_WORKER_WEB_PORT": str(port), **extra_env}
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "streams.cli", "worker"],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        self.workers.append((proc, log))
-        return proc
-
-    def get(self, worker: int, path: str) -> tuple[int, bytes]:
-        """GET a path of a worker's web server (see http_get)."""
-        return http_get(self.web_ports[worker], path)
-
-    def wait_ready(self, worker: int, timeout_s: float = 180.0) -> dict[str, Any]:
-        """Poll the worker's /ready until it has partitions and Elasticsearch; its report."""
-        deadline = time.monotonic() + timeout_s
-        while (answer := self.get(worker, "/ready"))[0] != 200:
-            if self.workers[worker][0].poll() is not None:
-                self.fail_with_logs(f"worker {worker} exited while starting")
-            if time.monotonic() > deadline:
-                self.fail_with_logs(f"worker {worker} not ready after {timeout_s:.0f}s: {answer}")
-            time.sleep(0.5)  # polling interval of the deadline loop
-        return dict(json.loads(answer[1]))
+    def fail_with_logs(self, message: str) -> None:
+        self.fail(message)
 
     def metric(self, worker: int, name: str) -> float:
         """A sample's value from the worker's /metrics (0 when absent)."""
@@ -258,25 +120,6 @@ class Run:
         if present < len(ids):
             self.fail_with_logs(f"only {present}/{len(ids)} articles searchable in {timeout_s}s")
         es.indices.refresh(index=self.alias)
-
-    def fail_with_logs(self, message: str) -> None:
-        logs = "\n".join(f"--- {log}\n{log.read_text()[-4000:]}" for _, log in self.workers)
-        pytest.fail(f"{message}\n{logs}")
-
-    def stop(self) -> None:
-        for cli in self.clis:
-            if cli.poll() is None:
-                cli.kill()
-            cli.communicate()  # reaps it and closes its pipes
-        for proc, _ in self.workers:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc, _ in self.workers:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 @pytest.fixture

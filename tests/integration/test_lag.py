@@ -16,9 +16,10 @@ from kafka.structs import OffsetAndMetadata
 
 from config import Settings
 from deploy.local import Stack
+from deploy.local.harness import free_port, http_get
 from streams.kafka import kafka_python_config
 from streams.lag.collector import LagMonitor, kafka_offsets
-from tests.integration.conftest import Run, free_port, http_get
+from tests.integration.conftest import Run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 

@@ -9,11 +9,12 @@ import time
 import pytest
 from elasticsearch import Elasticsearch
 
+from deploy.local.harness import http_get
 from indexers.search import ArticleSearch, SearchRequest, SearchResult
 from nlp.segmenter import WordSegmenter
 from nlp.text import clean_text
 from streams.records import DeadLetter, EnrichedArticle, RawArticle
-from tests.integration.conftest import Run, http_get, sample_articles
+from tests.integration.conftest import Run, sample_articles
 from tests.texts import OTHER_STORY, STORY
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]

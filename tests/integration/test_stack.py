@@ -12,7 +12,7 @@ import pytest
 
 from config import Settings, StackSettings
 from deploy.local import Stack, StackError
-from tests.integration.conftest import free_port
+from deploy.local.harness import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
