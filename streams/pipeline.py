@@ -17,20 +17,19 @@ While Elasticsearch cannot take writes, the enriched partitions are paused.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
-import time
 from typing import Any
 
 import faust
-from elasticsearch import ApiError, AsyncElasticsearch, TransportError
+from elasticsearch import AsyncElasticsearch
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry
 
 from config import Settings
 from indexers.bulk import BulkWriter
 from indexers.document import DocumentBuilder
+from indexers.lag_history import LagHistoryWriter
 from indexers.search import AsyncArticleSearch
 from indexers.web import add_views
 from streams.deadletter import dead_letter, headers
@@ -39,8 +38,8 @@ from streams.errors import InvalidArticle, StreamsError
 from streams.fixes.faust_consumer import Transport as FixedTransport
 from streams.kafka import MAX_MESSAGE_BYTES, faust_broker_options
 from streams.lag.collector import LagMonitor
-from streams.lag.history import LagHistory
 from streams.lag.prometheus import LagMetrics
+from streams.lag.recorder import LagRecorder
 from streams.metrics import PipelineMetrics
 from streams.records import VERSION_HEADER, RawArticle, Stage, article_version
 from streams.stages.enrich import EnrichmentRunner
@@ -79,10 +78,15 @@ class Pipeline:
         self._search = search
         self.registry = registry
         self.metrics = PipelineMetrics(registry)
-        self._lag = lag
-        self._lag_metrics = LagMetrics()
-        registry.register(self._lag_metrics)
-        self._lag_history = LagHistory()
+        # Observing the lag, its gauges and its history: the exporter's code path too.
+        self._lag: LagRecorder | None = None
+        if lag is not None:
+            lag_metrics = LagMetrics()
+            registry.register(lag_metrics)
+            history = (
+                LagHistoryWriter(es, settings.lag.history_alias) if settings.lag.history else None
+            )
+            self._lag = LagRecorder(lag, lag_metrics, history)
         self._enrichment = enrichment
         self._es = es
         self._index_stream: Any = None
@@ -184,29 +188,7 @@ class Pipeline:
         update the lag gauges and append the observation to the history index."""
         if self._lag is None:
             return
-        group = self.settings.worker.app_id
-        try:
-            groups = await asyncio.to_thread(self._lag.observe, [group])
-        except StreamsError as exc:
-            log.warning("cannot observe lag: %s", exc)
-            return
-        self._lag_metrics.update(groups)
-        if not self.settings.lag.history:
-            return
-        alias = self.settings.lag.history_alias
-        docs = self._lag_history.documents(groups, time.time())
-        operations: list[dict[str, Any]] = []
-        for doc in docs:
-            operations.extend(({"index": {"_index": alias}}, doc))
-        if not operations:
-            return
-        try:
-            response = await self._es.bulk(operations=operations)
-            if response.get("errors"):
-                log.warning("some lag history documents were refused")
-        except (ApiError, TransportError) as exc:
-            # The history is a convenience: the stream goes on without it.
-            log.warning("cannot write the lag history: %s", exc)
+        await self._lag.record([self.settings.worker.app_id])
 
     async def readiness(self) -> dict[str, Any]:
         """Ready when partitions are assigned (so Kafka is reachable and the group

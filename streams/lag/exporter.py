@@ -1,26 +1,27 @@
-"""One observation after another, into Prometheus metrics and the lag history index.
+"""``tinstream lag-exporter``: lag observations on a clock, when no worker runs.
 
-Used by ``tinstream lag-exporter`` (blocking, its own loop); the worker does the
-same on a Faust timer with its async client (streams.pipeline).
+Each tick runs the worker's own recorder (``streams.lag.recorder``) on the
+exporter's event loop, so the gauges and the history are made by one code path.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
 
-from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch import ApiError, AsyncElasticsearch, Elasticsearch, TransportError
 from prometheus_client import CollectorRegistry, Gauge
 
 from config import ElasticsearchSettings, LagSettings
-from indexers.client import make_client
+from indexers.client import make_async_client, make_client
 from indexers.errors import IndexerError
+from indexers.lag_history import LagHistoryWriter
 from indexers.setup import ensure_lag_index
-from streams.errors import StreamsError
 from streams.lag.collector import LagMonitor
-from streams.lag.history import LagHistory
 from streams.lag.prometheus import LagMetrics
+from streams.lag.recorder import LagRecorder
 
 log = logging.getLogger(__name__)
 
@@ -48,44 +49,42 @@ class LagExporter:
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._monitor = monitor
         self._groups = groups
-        self._metrics = LagMetrics()
-        registry.register(self._metrics)
+        metrics = LagMetrics()
+        registry.register(metrics)
         self._up = Gauge(
             "tinstream_lag_exporter_up",
             "1 when the last observation of Kafka succeeded",
             registry=registry,
         )
-        self._history = LagHistory()
         self._alias = settings.history_alias
-        self._es: Elasticsearch | None = (
-            make_client(es_settings) if es_settings is not None else None
-        )
+        # The index is made with the sync client before the first write (Elasticsearch
+        # may come up after the exporter); the writes go through the recorder.
+        self._es: Elasticsearch | None = None
+        self._async_es: AsyncElasticsearch | None = None
+        writer = None
+        if es_settings is not None:
+            self._es = make_client(es_settings)
+            self._async_es = make_async_client(es_settings)
+            writer = LagHistoryWriter(self._async_es, self._alias)
+        self._recorder = LagRecorder(monitor, metrics, writer, clock=clock)
         self._index_ready = False
-        self._clock = clock
+        self._loop = asyncio.Runner()
 
     def tick(self) -> None:
-        try:
-            groups = self._monitor.observe(self._groups)
-        except StreamsError as exc:
-            log.warning("cannot observe lag: %s", exc)
-            self._up.set(0)
-            return
-        self._up.set(1)
-        self._metrics.update(groups)
-        if self._es is None:
-            return
-        try:
-            if not self._index_ready:
+        if self._es is not None and not self._index_ready:
+            try:
                 ensure_lag_index(self._es, self._alias)
                 self._index_ready = True
-            docs = self._history.documents(groups, self._clock())
-            helpers.bulk(self._es, ({"_index": self._alias, "_source": d} for d in docs))
-        except (IndexerError, ApiError, TransportError, helpers.BulkIndexError) as exc:
-            # The history is a convenience: metrics go on without it.
-            log.warning("cannot write the lag history: %s", exc)
+            except (IndexerError, ApiError, TransportError) as exc:
+                # The history is a convenience: metrics go on without it.
+                log.warning("cannot make the lag history index: %s", exc)
+        observed = self._loop.run(self._recorder.record(self._groups))
+        self._up.set(0 if observed is None else 1)
 
     def close(self) -> None:
+        if self._async_es is not None:
+            self._loop.run(self._async_es.close())
+        self._loop.close()
         if self._es is not None:
             self._es.close()

@@ -200,3 +200,86 @@ def test_an_unknown_group_is_not_reported_as_lag_0() -> None:
     text = _table([GroupLag(group="nosuch", status="NOTFOUND", state="Dead")])
     assert text.splitlines()[-1] == "nosuch: NOTFOUND, no such consumer group"
     assert "lag 0" not in text
+
+
+class _Bulk:
+    """A stand-in for AsyncElasticsearch.bulk: records operations, refuses some."""
+
+    def __init__(self, refuse: int = 0, fail: Exception | None = None) -> None:
+        self.operations: list[list[dict[str, object]]] = []
+        self._refuse = refuse
+        self._fail = fail
+
+    async def bulk(self, *, operations: list[dict[str, object]]) -> dict[str, object]:
+        if self._fail is not None:
+            raise self._fail
+        self.operations.append(operations)
+        n = len(operations) // 2
+        return {
+            "errors": self._refuse > 0,
+            "items": [
+                {"index": {"error": {"type": "x"}} if i < self._refuse else {"index": {}}}
+                for i in range(n)
+            ],
+        }
+
+
+def test_the_recorder_updates_the_gauges_and_writes_the_history_through_one_path() -> None:
+    import asyncio
+
+    from indexers.lag_history import LagHistoryWriter
+    from streams.lag.recorder import LagRecorder
+
+    tp = ("news.raw", 2)
+    times = iter([100.0, 110.0])
+    monitor = LagMonitor(_Source([({tp: 10}, {tp: 30}), ({tp: 20}, {tp: 50})]), clock=lambda: 0.0)
+    registry = CollectorRegistry()
+    metrics = LagMetrics()
+    registry.register(metrics)
+    es = _Bulk()
+    recorder = LagRecorder(
+        monitor, metrics, LagHistoryWriter(es, "lag-x"), clock=lambda: next(times)  # type: ignore[arg-type]
+    )
+
+    observed = asyncio.run(recorder.record(["g"]))
+    assert observed is not None and observed[0].partitions[0].lag == 20
+    assert 'group="g",partition="2",topic="news.raw"' in generate_latest(registry).decode()
+    (operations,) = es.operations
+    assert operations[0] == {"index": {"_index": "lag-x"}}
+    assert operations[1]["lag"] == 20  # type: ignore[index]
+    # The second observation is compared with the first (same documents' builder).
+    asyncio.run(recorder.record(["g"]))
+    assert es.operations[1][1]["consumed_per_s"] == 1.0  # type: ignore[index]
+
+
+def test_the_history_writer_counts_refusals_and_survives_elasticsearch_down(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import asyncio
+
+    from elasticsearch import ConnectionError as EsConnectionError
+
+    from indexers.lag_history import LagHistoryWriter
+
+    docs = [{"lag": 1}, {"lag": 2}, {"lag": 3}]
+    refusing = _Bulk(refuse=1)
+    assert asyncio.run(LagHistoryWriter(refusing, "a").write(docs)) == 2  # type: ignore[arg-type]
+    assert "1 of 3 lag history documents were refused" in caplog.text
+    down = _Bulk(fail=EsConnectionError("refused"))
+    assert asyncio.run(LagHistoryWriter(down, "a").write(docs)) == 0  # type: ignore[arg-type]
+    assert "cannot write the lag history" in caplog.text
+    assert asyncio.run(LagHistoryWriter(refusing, "a").write([])) == 0
+
+
+def test_the_recorder_reports_a_kafka_it_cannot_read() -> None:
+    import asyncio
+
+    from streams.errors import StreamsError
+    from streams.lag.recorder import LagRecorder
+
+    class _Down:
+        def observe(self, groups: list[str]) -> list[object]:
+            raise StreamsError("no broker")
+
+    metrics = LagMetrics()
+    assert asyncio.run(LagRecorder(_Down(), metrics, None).record(["g"])) is None  # type: ignore[arg-type]

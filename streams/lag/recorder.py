@@ -1,0 +1,59 @@
+"""One lag observation: Kafka's offsets → the Prometheus gauges → the history index.
+
+The one path of the worker (on a Faust timer) and of ``tinstream lag-exporter``
+(which runs it on its own event loop): observing, the gauges and the history
+documents are written once, here, rather than as a sync and an async twin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+from indexers.lag_history import LagHistoryWriter
+from streams.errors import StreamsError
+from streams.lag.collector import LagMonitor
+from streams.lag.history import LagHistory
+from streams.lag.model import GroupLag
+from streams.lag.prometheus import LagMetrics
+
+log = logging.getLogger(__name__)
+
+
+class LagRecorder:
+    """Observes groups and records what it saw.
+
+    Args:
+        monitor: reads Kafka (blocking: kafka-python), so it runs in a thread.
+        metrics: the gauges served at /metrics.
+        history: where the history goes; None: no history.
+        clock: injectable for tests.
+    """
+
+    def __init__(
+        self,
+        monitor: LagMonitor,
+        metrics: LagMetrics,
+        history: LagHistoryWriter | None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._monitor = monitor
+        self._metrics = metrics
+        self._writer = history
+        self._documents = LagHistory()
+        self._clock = clock
+
+    async def record(self, groups: Sequence[str]) -> list[GroupLag] | None:
+        """One observation of ``groups``; None when Kafka could not be read."""
+        try:
+            observed = await asyncio.to_thread(self._monitor.observe, list(groups))
+        except StreamsError as exc:
+            log.warning("cannot observe lag: %s", exc)
+            return None
+        self._metrics.update(observed)
+        if self._writer is not None:
+            await self._writer.write(self._documents.documents(observed, self._clock()))
+        return observed
