@@ -14,51 +14,27 @@ from typing import Any, Protocol
 import faust
 
 from indexers.errors import ArticleNotFound, SearchError
-from indexers.mapping import TONES, TOPICS, field_json_schema
+from indexers.mapping import field_json_schema
 from indexers.search import (
     HIT_FIELDS,
     INTERVALS,
-    MAX_RESULT_WINDOW,
     AsyncArticleSearch,
     SearchRequest,
     SearchResult,
 )
+from indexers.search_parameters import (
+    DATES,
+    FILTERS,
+    FLAGS,
+    INTEGERS,
+    INTERVAL_DEFAULT,
+    INTERVAL_HELP,
+    NAMES,
+    QUERY_HELP,
+    search_request,
+)
 
 log = logging.getLogger(__name__)
-
-# parameter → (SearchRequest field, description); repeatable filters.
-_FILTERS = {
-    "person": (
-        "persons",
-        "Articles naming this person (any case, diacritics optional, or an alias); "
-        "the most about them first.",
-    ),
-    "location": ("locations", "Articles naming this place (as for person)."),
-    "organization": ("organizations", "Articles naming this organisation (as for person)."),
-    "category": ("categories", "Articles of this topic."),
-    "source": ("sources", "Articles from this source."),
-    "sentiment": ("sentiments", "Articles of this sentiment: positive, neutral, negative."),
-}
-# Filters over closed sets: the allowed values, in the OpenAPI (and checked by SearchRequest).
-_ENUMS: dict[str, dict[str, Any]] = {
-    "category": {"enum": list(TOPICS)},
-    "sentiment": {"enum": list(TONES)},
-}
-_INTEGERS = {
-    "page": (1, 1, MAX_RESULT_WINDOW, "Page, from 1."),
-    "size": (10, 0, 1000, "Hits per page."),
-    "facet_size": (10, 1, 1000, "Values per facet."),
-}
-_BOOLEANS = {
-    "duplicates": (True, "Include near-copies of other articles."),
-    "highlight": (True, "Return highlighted fragments."),
-}
-_DATES = {
-    "since": "Articles published at or after this ISO 8601 date or time.",
-    "until": "Articles published at or before this ISO 8601 date or time.",
-}
-_KNOWN = {"q", "interval", *_FILTERS, *_INTEGERS, *_BOOLEANS, *_DATES}
-
 
 class BadParameter(SearchError):
     """A query parameter the API cannot use; the message names it."""
@@ -66,35 +42,31 @@ class BadParameter(SearchError):
 
 def parse_search(query: Any) -> SearchRequest:
     """A :class:`SearchRequest` from URL query parameters (an aiohttp ``MultiDict``)."""
-    unknown = sorted(set(query.keys()) - _KNOWN)
+    unknown = sorted(set(query.keys()) - NAMES)
     if unknown:
-        raise BadParameter(f"unknown parameter {unknown[0]!r}; known: {', '.join(sorted(_KNOWN))}")
-    values: dict[str, Any] = {"text": query.get("q", "")}
-    for name, (field, _) in _FILTERS.items():
-        found = tuple(v.strip() for v in query.getall(name, []) if v.strip())
-        values[field] = found
-    for name, (_default, low, high, _) in _INTEGERS.items():
-        raw = query.get(name)
+        raise BadParameter(f"unknown parameter {unknown[0]!r}; known: {', '.join(sorted(NAMES))}")
+    values: dict[str, Any] = {"q": query.get("q", ""), "interval": query.get("interval")}
+    for f in FILTERS:
+        values[f.name] = tuple(v.strip() for v in query.getall(f.name, []) if v.strip())
+    for i in INTEGERS:
+        raw = query.get(i.name)
         if raw is None:
             continue
         try:
             number = int(raw)
         except ValueError:
-            raise BadParameter(f"{name} must be an integer, not {raw!r}") from None
-        if not low <= number <= high:
-            raise BadParameter(f"{name} must be between {low} and {high}, not {number}")
-        values[name] = number
-    for name in _BOOLEANS:
-        raw = query.get(name)
+            raise BadParameter(f"{i.name} must be an integer, not {raw!r}") from None
+        if not i.low <= number <= i.high:
+            raise BadParameter(f"{i.name} must be between {i.low} and {i.high}, not {number}")
+        values[i.name] = number
+    for flag in FLAGS:
+        raw = query.get(flag.name)
         if raw is None:
             continue
         if raw.lower() not in ("true", "false", "1", "0"):
-            raise BadParameter(f"{name} must be true or false, not {raw!r}")
-        values["include_duplicates" if name == "duplicates" else name] = raw.lower() in (
-            "true",
-            "1",
-        )
-    for name in _DATES:
+            raise BadParameter(f"{flag.name} must be true or false, not {raw!r}")
+        values[flag.name] = raw.lower() in ("true", "1")
+    for name in DATES:
         raw = query.get(name)
         if raw is None:
             continue
@@ -102,10 +74,8 @@ def parse_search(query: Any) -> SearchRequest:
             values[name] = datetime.fromisoformat(raw)
         except ValueError:
             raise BadParameter(f"{name} must be an ISO 8601 date or time, not {raw!r}") from None
-    if "interval" in query:
-        values["interval"] = query["interval"]
     try:
-        return SearchRequest(**values)
+        return search_request(values)
     except SearchError as exc:
         raise BadParameter(str(exc)) from exc
 
@@ -198,37 +168,40 @@ def openapi() -> dict[str, Any]:
         return out
 
     search_parameters = [
-        _parameter("q", {"type": "string"}, "Query text; diacritics optional."),
+        _parameter("q", {"type": "string"}, QUERY_HELP),
         *(
             _parameter(
-                name,
-                {"type": "array", "items": {"type": "string", **_ENUMS.get(name, {})}},
-                text,
+                f.name,
+                {
+                    "type": "array",
+                    "items": {"type": "string", **({"enum": list(f.choices)} if f.choices else {})},
+                },
+                f.help,
                 style="form",
                 explode=True,
             )
-            for name, (_, text) in _FILTERS.items()
+            for f in FILTERS
         ),
         *(
-            _parameter(name, {"type": "string", "format": "date-time"}, t)
-            for name, t in _DATES.items()
+            _parameter(name, {"type": "string", "format": "date-time"}, text)
+            for name, text in DATES.items()
         ),
         *(
             _parameter(
-                name,
-                {"type": "integer", "default": default, "minimum": low, "maximum": high},
-                text,
+                i.name,
+                {"type": "integer", "default": i.default, "minimum": i.low, "maximum": i.high},
+                i.help,
             )
-            for name, (default, low, high, text) in _INTEGERS.items()
+            for i in INTEGERS
         ),
         *(
-            _parameter(name, {"type": "boolean", "default": default}, text)
-            for name, (default, text) in _BOOLEANS.items()
+            _parameter(flag.name, {"type": "boolean", "default": flag.default}, flag.help)
+            for flag in FLAGS
         ),
         _parameter(
             "interval",
-            {"type": "string", "enum": list(INTERVALS), "default": "day"},
-            "Bucket of the published_at facet.",
+            {"type": "string", "enum": list(INTERVALS), "default": INTERVAL_DEFAULT},
+            INTERVAL_HELP,
         ),
     ]
     return {

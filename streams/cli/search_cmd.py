@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 import click
@@ -13,8 +12,17 @@ import click
 from config import ElasticsearchSettings
 from indexers.client import make_client
 from indexers.errors import SearchError
-from indexers.mapping import TONES, TOPICS
 from indexers.search import INTERVALS, ArticleSearch, SearchRequest, SearchResult
+from indexers.search_parameters import (
+    DATES,
+    FILTERS,
+    FLAGS,
+    INTEGERS,
+    INTERVAL_DEFAULT,
+    INTERVAL_HELP,
+    env_name,
+    search_request,
+)
 from nlp.segmenter import WordSegmenter
 from streams.cli.options import (
     alias_option,
@@ -40,18 +48,66 @@ class _Names(click.ParamType):
         return str(value).strip()
 
 
-def _filter(
-    flag: str, dest: str, what: str, choices: tuple[str, ...] | None = None
-) -> Callable[[F], F]:
-    return env_option(
-        flag,
-        dest,
-        envvar=f"TINSTREAM_SEARCH_{dest.upper()}",
-        multiple=True,
-        # A closed set is checked (exit 2 naming the allowed values) and listed in --help.
-        type=click.Choice(choices) if choices else _Names(),
-        help=f"Only articles {what} (repeat for more).",
+def search_options(f: F) -> F:
+    """The search parameters of indexers.search_parameters as flags: the same names,
+    defaults, bounds, allowed values and help as the HTTP API's."""
+    options: list[Callable[[F], F]] = []
+    for flt in FILTERS:
+        options.append(
+            env_option(
+                f"--{flt.name}",
+                flt.name,
+                envvar=env_name(flt.name),
+                multiple=True,
+                # A closed set is checked (exit 2 naming the allowed values) and listed.
+                type=click.Choice(flt.choices) if flt.choices else _Names(),
+                help=f"{flt.help} Repeat for more.",
+            )
+        )
+    for name, text in DATES.items():
+        options.append(
+            env_option(
+                f"--{name}",
+                name,
+                envvar=env_name(name),
+                type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+                help=text,
+            )
+        )
+    for flag in FLAGS:
+        options.append(
+            env_option(
+                f"--{flag.name}/--no-{flag.name}",
+                flag.name,
+                envvar=env_name(flag.name),
+                default=flag.default,
+                help=flag.help,
+            )
+        )
+    for i in INTEGERS:
+        options.append(
+            env_option(
+                f"--{i.name.replace('_', '-')}",
+                i.name,
+                envvar=env_name(i.name),
+                default=i.default,
+                type=click.IntRange(i.low, i.high),
+                help=i.help,
+            )
+        )
+    options.append(
+        env_option(
+            "--interval",
+            "interval",
+            envvar=env_name("interval"),
+            default=INTERVAL_DEFAULT,
+            type=click.Choice(INTERVALS),
+            help=INTERVAL_HELP,
+        )
     )
+    for option in reversed(options):
+        f = option(f)
+    return f
 
 
 def _run(
@@ -74,100 +130,12 @@ def _run(
 @click.argument("query", default="")
 @es_url_option
 @alias_option("Alias searched.")
-@_filter("--person", "persons", "naming this person (the articles most about them first)")
-@_filter("--location", "locations", "naming this place")
-@_filter("--organization", "organizations", "naming this organisation")
-@_filter("--category", "categories", "of this topic", TOPICS)
-@_filter("--source", "sources", "from this source")
-@_filter("--sentiment", "sentiments", "of this tone", TONES)
-@env_option(
-    "--since",
-    envvar="TINSTREAM_SEARCH_SINCE",
-    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-    help="Only articles published at or after this time.",
-)
-@env_option(
-    "--until",
-    envvar="TINSTREAM_SEARCH_UNTIL",
-    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-    help="Only articles published at or before this time.",
-)
-@env_option(
-    "--duplicates/--no-duplicates",
-    envvar="TINSTREAM_SEARCH_DUPLICATES",
-    default=True,
-    help="Include near-copies of other articles.",
-)
-@env_option(
-    "--page", envvar="TINSTREAM_SEARCH_PAGE", default=1, type=click.IntRange(1), help="Page."
-)
-@env_option(
-    "--size",
-    envvar="TINSTREAM_SEARCH_SIZE",
-    default=10,
-    type=click.IntRange(0, 1000),
-    help="Hits per page.",
-)
-@env_option(
-    "--facet-size",
-    envvar="TINSTREAM_SEARCH_FACET_SIZE",
-    default=10,
-    type=click.IntRange(1, 1000),
-    help="How many values per facet.",
-)
-@env_option(
-    "--interval",
-    envvar="TINSTREAM_SEARCH_INTERVAL",
-    default="day",
-    type=click.Choice(INTERVALS),
-    help="Bucket of the published_at histogram.",
-)
-@env_option(
-    "--highlight/--no-highlight",
-    envvar="TINSTREAM_SEARCH_HIGHLIGHT",
-    default=True,
-    help="Show where the query matched.",
-)
+@search_options
 @json_flag
-def search(
-    query: str,
-    es_url: str,
-    alias: str,
-    persons: tuple[str, ...],
-    locations: tuple[str, ...],
-    organizations: tuple[str, ...],
-    categories: tuple[str, ...],
-    sources: tuple[str, ...],
-    sentiments: tuple[str, ...],
-    since: datetime | None,
-    until: datetime | None,
-    duplicates: bool,
-    page: int,
-    size: int,
-    facet_size: int,
-    interval: str,
-    highlight: bool,
-    as_json: bool,
-) -> None:
+def search(query: str, es_url: str, alias: str, as_json: bool, **parameters: Any) -> None:
     """Search articles for QUERY (all articles when empty; diacritics optional)."""
     try:
-        request = SearchRequest(
-            text=query,
-            persons=persons,
-            locations=locations,
-            organizations=organizations,
-            categories=categories,
-            sources=sources,
-            sentiments=sentiments,
-            since=since,
-            until=until,
-            include_duplicates=duplicates,
-            page=page,
-            size=size,
-            facet_size=facet_size,
-            interval=interval,
-            highlight=highlight,
-        )
+        request = search_request({**parameters, "q": query})
     except SearchError as exc:
         raise click.UsageError(str(exc)) from exc
     result = _run(es_url, alias, lambda s: s.search(request))
@@ -180,16 +148,9 @@ def search(
 def _filters_said(request: SearchRequest) -> str:
     """The filters of a request as a reader would say them: "location=Hà Nội, since 2026-01-01"."""
     parts = [
-        f"{name}={value}"
-        for name, values in (
-            ("person", request.persons),
-            ("location", request.locations),
-            ("organization", request.organizations),
-            ("category", request.categories),
-            ("source", request.sources),
-            ("sentiment", request.sentiments),
-        )
-        for value in values
+        f"{flt.name}={value}"
+        for flt in FILTERS
+        for value in getattr(request, flt.field)
     ]
     if request.since:
         parts.append(f"since {request.since:%Y-%m-%d}")
