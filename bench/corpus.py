@@ -12,10 +12,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from config import DataSettings
 from streams.records import EnrichedArticle, RawArticle
 
 SAMPLES = Path(__file__).resolve().parents[1] / "deploy" / "samples" / "articles.jsonl"
-VNTC = Path("../shared/data/news/vntc-train.jsonl.gz")
+VNTC = DataSettings().data / "news" / "vntc-train.jsonl.gz"
 
 
 def sample_articles() -> list[dict[str, Any]]:

@@ -27,6 +27,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from config import DataSettings
+
 # The baseline tags sentence by sentence, as underthesea is used.
 SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n+")
 
@@ -118,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data",
         type=Path,
-        default=Path(os.environ.get("TINSTREAM_SHARED_DATA", "../shared/data"))
+        default=DataSettings().data
         / "news"
         / "vntc-train.jsonl.gz",
         help="news articles, JSON lines (env TINSTREAM_SHARED_DATA; default %(default)s)",

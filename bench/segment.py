@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from config import DataSettings
+
 _WORD = re.compile(r"[^\W\d_]+(?:_[^\W\d_]+)*")
 
 
@@ -81,7 +83,7 @@ def score(name: str, segment: Callable[[str], list[str]], gold: list[list[str]])
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--gold", type=Path, default=Path("../shared/data/ner/vlsp2016-ner-dev.conll")
+        "--gold", type=Path, default=DataSettings().data / "ner" / "vlsp2016-ner-dev.conll"
     )
     parser.add_argument("--sentences", type=int, default=0, help="0: all")
     parser.add_argument("--json", action="store_true")

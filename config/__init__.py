@@ -8,6 +8,7 @@ environment itself.
 
 from config.env import to_env
 from config.settings import (
+    DataSettings,
     ElasticsearchSettings,
     EnrichmentSettings,
     IndexerSettings,
@@ -21,6 +22,7 @@ from config.settings import (
 )
 
 __all__ = [
+    "DataSettings",
     "ElasticsearchSettings",
     "EnrichmentSettings",
     "IndexerSettings",

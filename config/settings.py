@@ -186,6 +186,16 @@ class StackSettings(BaseSettings):
     start_timeout_s: float = 180.0
 
 
+class DataSettings(BaseSettings):
+    """The shared data the models are trained and measured on (read by path, never
+    copied): ``TINSTREAM_SHARED_DATA``, for ``train``, ``evaluate``, the benchmarks
+    and the tests that read it."""
+
+    model_config = _config("SHARED_")
+
+    data: Path = Path("../shared/data")
+
+
 class Settings(BaseSettings):
     """All settings, read once from the environment at the entry point."""
 

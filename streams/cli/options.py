@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel
 
+from config import DataSettings
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -101,7 +103,7 @@ def shared_data_option(help_text: str = _SHARED_DATA_HELP) -> Callable[[F], F]:
         "--data",
         "data",
         envvar="TINSTREAM_SHARED_DATA",
-        default=Path("../shared/data"),
+        default=DataSettings.model_fields["data"].default,
         type=click.Path(exists=True, file_okay=False, path_type=Path),
         help=help_text,
     )

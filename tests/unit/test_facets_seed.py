@@ -6,16 +6,13 @@ The article is read from the shared data by path (TINSTREAM_SHARED_DATA, default
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from config import EnrichmentSettings
+from config import DataSettings, EnrichmentSettings
 from nlp import Enricher
 from streams.records import RawArticle
 
-SEED = Path(os.environ.get("TINSTREAM_SHARED_DATA", "../shared/data")) / "seed"
+SEED = DataSettings().data / "seed"
 EXPECTED = {
     ("ORG", "NATO", ("Tổ chức Hiệp ước quân sự Bắc Đại Tây Dương",)),
     ("ORG", "Hội đồng Dân tộc chuyển tiếp Libya", ("NTC",)),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from config import DataSettings
 from nlp.tone import (
     CLASSES,
     Calibration,
@@ -43,7 +43,7 @@ from training.tone import (
     training_labels,
 )
 
-SHARED = Path(os.environ.get("TINSTREAM_SHARED_DATA", "../shared/data"))
+SHARED = DataSettings().data
 
 
 def _hand_model(temperature: float = 1.0) -> ToneModel:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from config import DataSettings
 from nlp.classifiers import TOPIC_MODEL, TopicClassifier
 from nlp.topic import Calibration, TopicModel, features
 from streams.cli.main import cli
@@ -239,8 +239,7 @@ def test_train_and_evaluate_topic_commands(tmp_path: Path) -> None:
 
 
 def _shared_data() -> Path:
-    root = Path(__file__).resolve().parents[2]
-    return Path(os.environ.get("TINSTREAM_SHARED_DATA", root.parent / "shared" / "data"))
+    return DataSettings().data
 
 
 @pytest.fixture(scope="module")
