@@ -289,8 +289,6 @@ def test_unread_dead_letters_make_a_lag_report_warn_and_are_counted() -> None:
     assert [p.status for p in groups[0].partitions] == ["OK", "WARN", "WARN", "OK"]
     assert groups[1].status == "NOTFOUND"
     # Read to the end: nothing to say, the group is OK again.
-    read = tuple(
-        PartitionLag("g", DLT, p, end, end, 0, 0.0, "OK") for p, end in ((0, 2), (1, 5))
-    )
+    read = tuple(PartitionLag("g", DLT, p, end, end, 0, 0.0, "OK") for p, end in ((0, 2), (1, 5)))
     groups, [backlog] = flag_dead_letters([GroupLag("g", "OK", read)], DLT, {})
     assert backlog.unread == 0 and groups[0].status == "OK"
