@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import time
 from typing import Any
 
@@ -225,6 +226,8 @@ class Pipeline:
             "kafka": partitions > 0,
             "elasticsearch": elasticsearch,
             "partitions": partitions,
+            # Which process answered: `tinstream demo` checks it is the worker it started.
+            "pid": os.getpid(),
         }
 
     async def _on_shutdown(self, sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
