@@ -210,7 +210,6 @@ def _publish_and_check(
                 present = now
                 if present < len(ids):
                     time.sleep(0.5)  # polling interval of the deadline loop
-        click.echo("", err=True)  # the bar leaves its line open
         if present < len(ids):
             raise DemoFailed(f"only {present}/{len(ids)} samples indexed after {timeout_s:.0f}s")
         written = _indexed_counter(record.port)
