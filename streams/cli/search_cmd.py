@@ -54,7 +54,9 @@ def _filter(
     )
 
 
-def _run(es_url: str, alias: str, action: Callable[[ArticleSearch], R], *, prefix: str = "") -> R:
+def _run(
+    es_url: str, alias: str, action: Callable[[ArticleSearch], R], *, prefix: str = ""
+) -> R:
     """``action`` on a search client of ``alias``; a failure is one line (after
     ``prefix``) and exit status 1."""
     client = make_client(ElasticsearchSettings(url=es_url, alias=alias))
