@@ -171,6 +171,24 @@ def make_producer(settings: KafkaSettings, **overrides: Any) -> Any:
     return KafkaProducer(**options)
 
 
+def make_reader(settings: KafkaSettings, *, timeout_s: float = 10.0) -> Any:
+    """A kafka-python consumer that belongs to no group and commits nothing: for
+    tools that read a topic (the dead letters, say) without disturbing anyone.
+    Gives up on an unreachable broker after ``timeout_s``; KafkaRefused for a
+    refusal (credentials, TLS)."""
+    from kafka import KafkaConsumer
+
+    with _refusals_explained(settings):
+        return KafkaConsumer(
+            **kafka_python_config(settings),
+            group_id=None,
+            enable_auto_commit=False,
+            bootstrap_timeout_ms=int(timeout_s * 1000),
+            max_partition_fetch_bytes=MAX_MESSAGE_BYTES,
+            fetch_max_bytes=MAX_MESSAGE_BYTES,
+        )
+
+
 def faust_broker_options(settings: KafkaSettings) -> dict[str, Any]:
     """``broker`` and ``broker_credentials`` for a Faust app (with the library fixes
     installed first; the app's consumer is ``streams.fixes.faust_consumer``'s)."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from typing import Any
 
 import faust
@@ -207,6 +208,8 @@ class Pipeline:
             "kafka": partitions > 0,
             "elasticsearch": elasticsearch,
             "partitions": partitions,
+            # Which process answered: `tinstream demo` checks it is the worker it started.
+            "pid": os.getpid(),
         }
 
     async def _on_shutdown(self, sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:

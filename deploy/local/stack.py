@@ -21,6 +21,7 @@ from deploy.local.components import (
 from deploy.local.errors import StackError
 from deploy.local.fetch import Versions, fetch_elasticsearch, fetch_kafka, pinned_versions
 from deploy.local.java import find_java_home
+from deploy.local.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Stack:
         self.brokers = tuple(KafkaBroker(settings, n) for n in range(1, settings.kafka_brokers + 1))
         self.kafka = self.brokers[0]
         self.elasticsearch = ElasticsearchNode(settings)
+        self.workers = Workers(settings.dir)
 
     @property
     def components(self) -> tuple[Component, ...]:
@@ -154,10 +156,11 @@ class Stack:
         return self.status(kafka_only=kafka_only)
 
     def down(self) -> list[str]:
-        """Stop everything (Elasticsearch first: nothing of it depends on Kafka), the
-        nodes of a bigger cluster started earlier from this directory too; return
-        what stopped."""
-        stopped = [self.elasticsearch.name] if self.elasticsearch.stop() else []
+        """Stop everything: the workers the stack started first (they use both), then
+        Elasticsearch (nothing of it depends on Kafka), then Kafka, the nodes of a
+        bigger cluster started earlier from this directory too; return what stopped."""
+        stopped = self.workers.stop_all()
+        stopped += [self.elasticsearch.name] if self.elasticsearch.stop() else []
         # Every Kafka node at once (see process.stop_all).
         pid_files = {b.pid_file for b in self.brokers}
         pid_files |= set(self.settings.dir.resolve().glob("kafka-*/pid"))

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from config import ElasticsearchSettings, KafkaSettings, LagSettings, WorkerSettings
+from config import ElasticsearchSettings, KafkaSettings, LagSettings, TopicSettings, WorkerSettings
 from streams.cli.options import (
     bootstrap_servers_option,
     default_of,
@@ -22,6 +22,7 @@ from streams.cli.options import (
 from streams.cli.signals import stop_on_signals
 from streams.errors import StreamsError
 from streams.lag.collector import KafkaOffsets, LagMonitor, kafka_offsets
+from streams.lag.deadletters import DeadLetterBacklog, flag_dead_letters
 from streams.lag.model import GroupLag
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,14 +72,28 @@ def _problems(groups: Sequence[GroupLag]) -> list[str]:
     return out
 
 
-def _report(groups: Sequence[GroupLag]) -> dict[str, Any]:
+def _report(groups: Sequence[GroupLag], backlogs: Sequence[DeadLetterBacklog]) -> dict[str, Any]:
     return {
         "partitions": [p.to_dict() for g in groups for p in g.partitions],
         "groups": [g.summary() for g in groups],
+        "dead_letters": [
+            {"group": b.group, "topic": b.topic, "unread": b.unread, "total": b.total}
+            for b in backlogs
+        ],
     }
 
 
-def _table(groups: Sequence[GroupLag]) -> str:
+def _with_dead_letters(
+    source: KafkaOffsets, groups: list[GroupLag], topic: str
+) -> tuple[list[GroupLag], list[DeadLetterBacklog]]:
+    """Dead letters nobody read make their partitions WARN and get a line of their own."""
+    partitions = {(p.topic, p.partition) for g in groups for p in g.partitions if p.topic == topic}
+    if not partitions:
+        return groups, []
+    return flag_dead_letters(groups, topic, source.start_offsets(sorted(partitions)))
+
+
+def _table(groups: Sequence[GroupLag], backlogs: Sequence[DeadLetterBacklog] = ()) -> str:
     header = ("GROUP", "TOPIC", "PART", "COMMITTED", "END", "LAG", "LAG_S", "STATUS", "OWNER")
     rows: list[tuple[str, ...]] = [header]
     for g in groups:
@@ -110,6 +125,7 @@ def _table(groups: Sequence[GroupLag]) -> str:
             f"oldest unprocessed {s['max_lag_seconds']:.1f}s"
             + (f" (group {g.state})" if g.state and g.state != "Stable" else "")
         )
+    lines.extend(b.line() for b in backlogs if b.unread)
     return "\n".join(lines)
 
 
@@ -151,11 +167,18 @@ def _table(groups: Sequence[GroupLag]) -> str:
     type=click.IntRange(2, 1000),
     help="Observations Burrow's rules look at.",
 )
+@env_option(
+    "--dead-letter-topic",
+    envvar="TINSTREAM_TOPIC_DEAD_LETTER",
+    default=default_of(TopicSettings, "dead_letter"),
+    help="The dead-letter topic: its letters the group has not read are counted and WARN.",
+)
 @_timeout_option
 @json_flag
 def lag(
     groups: tuple[str, ...],
     topics: tuple[str, ...],
+    dead_letter_topic: str,
     bootstrap_servers: str,
     timeout: float,
     samples: int,
@@ -172,12 +195,17 @@ def lag(
     stop = stop_on_signals()
     try:
         observed: list[GroupLag] = []
+        backlogs: list[DeadLetterBacklog] = []
         rounds = 0
         while not stop.is_set():
-            observed = monitor.observe(list(groups), topics)
+            observed, backlogs = _with_dead_letters(
+                source, monitor.observe(list(groups), topics), dead_letter_topic
+            )
             rounds += 1
             if watch:
-                click.echo("\x1b[H\x1b[2J" + time.strftime("%H:%M:%S ") + _table(observed))
+                click.echo(
+                    "\x1b[H\x1b[2J" + time.strftime("%H:%M:%S ") + _table(observed, backlogs)
+                )
             if not watch and rounds >= samples:
                 break
             stop.wait(interval)  # the observation interval itself, not a wait for the world
@@ -187,9 +215,9 @@ def lag(
     finally:
         source.close()
     if as_json:
-        print_json(_report(observed))
+        print_json(_report(observed, backlogs))
     elif not watch:
-        click.echo(_table(observed))
+        click.echo(_table(observed, backlogs))
     problems = _problems(observed)
     for problem in problems:
         click.echo(f"lag: {problem}", err=True)

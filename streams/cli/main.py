@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from streams import PIPELINE_VERSION
+from streams.cli.deadletters_cmd import dead_letters
 from streams.cli.demo_cmd import demo
 from streams.cli.enrich_cmd import enrich
 from streams.cli.evaluate_cmd import evaluate
@@ -47,6 +48,7 @@ cli.add_command(evaluate)
 cli.add_command(train)
 cli.add_command(index)
 cli.add_command(kibana)
+cli.add_command(dead_letters)
 cli.add_command(lag)
 cli.add_command(lag_exporter)
 

@@ -13,6 +13,8 @@ import click
 
 from config import StackSettings
 from deploy.local import ComponentStatus, Stack, StackError
+from deploy.local.workers import describe
+from streams import PIPELINE_VERSION
 from streams.cli.options import default_of, env_option, json_flag, print_json
 
 
@@ -121,7 +123,8 @@ def up(kafka_heap: str, es_heap: str, start_timeout_s: float, as_json: bool, **w
 @stack.command()
 @_stack_options
 def down(**where: Any) -> None:
-    """Stop Kafka and Elasticsearch; no process is left behind."""
+    """Stop the workers the stack started, Elasticsearch and Kafka; no process is left
+    behind (SIGTERM to each process group, SIGKILL after a deadline)."""
     stopped = Stack(_settings(**where)).down()
     click.echo(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
 
@@ -130,9 +133,35 @@ def down(**where: Any) -> None:
 @_stack_options
 @json_flag
 def status(as_json: bool, **where: Any) -> None:
-    """Show each component's process and health; exit 1 unless all are healthy."""
-    statuses = Stack(_settings(**where)).status()
-    _print_status(statuses, as_json)
+    """Show each component's process and health, and the workers the stack started
+    (pid, port, alive, since); exit 1 unless every component is healthy."""
+    local = Stack(_settings(**where))
+    statuses = local.status()
+    workers = local.workers.records()
+    if as_json:
+        print_json(
+            [{**asdict(s), "log_file": str(s.log_file)} for s in statuses]
+            + [
+                {
+                    "name": w.name,
+                    "version": PIPELINE_VERSION,
+                    "pid": w.pid,
+                    "healthy": w.alive,
+                    "detail": f"worker on port {w.port}",
+                    "kind": "worker",
+                    "alive": w.alive,
+                    "port": w.port,
+                    "url": w.url,
+                    "started_at": w.started_at,
+                    "log_file": str(w.log_file),
+                }
+                for w in workers
+            ]
+        )
+    else:
+        _print_status(statuses, as_json)
+        for w in workers:
+            click.echo(describe(w))
     if not all(s.healthy for s in statuses):
         sys.exit(1)
 

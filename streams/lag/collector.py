@@ -133,6 +133,21 @@ class KafkaOffsets:
             raise LagError(f"cannot read log end offsets: {exc}", retriable=True) from exc
         return {(tp.topic, tp.partition): int(o.offset) for tp, o in found.items()}
 
+    def start_offsets(self, partitions: Iterable[TopicPartition]) -> dict[TopicPartition, int]:
+        """The first offset still in each partition (retention removes older ones)."""
+        from kafka import TopicPartition as KafkaTP
+        from kafka.admin import OffsetSpec
+        from kafka.errors import KafkaError
+
+        specs = {KafkaTP(t, p): OffsetSpec.EARLIEST for t, p in partitions}
+        if not specs:
+            return {}
+        try:
+            found = self._admin.list_partition_offsets(specs)
+        except KafkaError as exc:
+            raise LagError(f"cannot read log start offsets: {exc}", retriable=True) from exc
+        return {(tp.topic, tp.partition): int(o.offset) for tp, o in found.items()}
+
     def partitions(self, topics: Iterable[str]) -> dict[str, list[int]]:
         """The partitions of each topic that exists (a missing topic is left out)."""
         from kafka.errors import KafkaError
