@@ -14,8 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from deploy.local.harness import free_port, http_get
 from deploy.local.workers import Workers
-from tests.integration.conftest import Run, free_port, http_get
+from tests.integration.conftest import Run
 from tests.processes import descendants, wait_gone
 
 
