@@ -31,8 +31,9 @@ from prometheus_client import CollectorRegistry
 from config import Settings
 from indexers.bulk import BulkWriter
 from indexers.document import DocumentBuilder
+from indexers.lag_history import LagHistoryReader
 from indexers.search import AsyncArticleSearch
-from indexers.web import add_views
+from indexers.web import add_pages, add_views
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
 from streams.enrichment.runner import EnrichmentRunner
@@ -45,6 +46,7 @@ from streams.lag.prometheus import LagMetrics
 from streams.metrics import PipelineMetrics
 from streams.records import VERSION_HEADER, RawArticle, Stage, article_version
 from streams.stages.index import IndexStage
+from streams.status import PipelineStatus
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,12 @@ class Pipeline:
         self._lag_metrics = LagMetrics()
         registry.register(self._lag_metrics)
         self._lag_history = LagHistory()
+        # What the /pipeline page shows, fed by the lag timer and the dead letters.
+        self.status = PipelineStatus(
+            settings.worker.app_id,
+            self.counts,
+            LagHistoryReader(es, settings.lag.history_alias) if settings.lag.history else None,
+        )
         self._enrichment = enrichment
         self._es = es
         self._index_stream: Any = None
@@ -157,6 +165,7 @@ class Pipeline:
         # Faust's own sensors, in the same registry as ours, at /metrics.
         setup_prometheus_sensors(app, "/metrics", self.registry, "tinstream_faust")
         add_views(app, self._search, self.readiness)
+        add_pages(app, self.status.snapshot)
         # Fired after the consumer stopped: nothing will use the clients any more.
         app.on_before_shutdown.connect(self._on_shutdown)
         return app
@@ -191,10 +200,11 @@ class Pipeline:
             log.warning("cannot observe lag: %s", exc)
             return
         self._lag_metrics.update(groups)
+        docs = list(self._lag_history.documents(groups, time.time()))
+        self.status.observed(groups, docs)
         if not self.settings.lag.history:
             return
         alias = self.settings.lag.history_alias
-        docs = self._lag_history.documents(groups, time.time())
         operations: list[dict[str, Any]] = []
         for doc in docs:
             operations.extend(({"index": {"_index": alias}}, doc))
@@ -272,6 +282,7 @@ class Pipeline:
             key=message.key, value=letter.to_bytes(), headers=headers(letter)
         )
         self.metrics.dead_letters.labels(stage).inc()
+        self.status.dead_lettered(stage, reason, article_id)
 
     # -- enrichment -------------------------------------------------------------------
 
