@@ -91,14 +91,19 @@
     const width = 600;
     const height = 80;
     const most = Math.max(...buckets.map((b) => b.count));
-    const step = width / buckets.length;
+    // Days on a time axis: days without articles are gaps, not hidden.
+    const DAY = 86400000;
+    const first = Date.parse(buckets[0].value);
+    const days = Math.max(1, Math.round((Date.parse(buckets[buckets.length - 1].value) - first) / DAY) + 1);
+    const step = width / days;
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
       "aria-label": "Số bài theo ngày", preserveAspectRatio: "none" });
-    buckets.forEach((b, i) => {
+    for (const b of buckets) {
       const h = Math.max(1, (b.count / most) * (height - 4));
-      chart.append(svg("rect", { x: i * step + 1, y: height - h, width: Math.max(1, step - 2),
+      const x = Math.round((Date.parse(b.value) - first) / DAY) * step;
+      chart.append(svg("rect", { x, y: height - h, width: Math.max(1.5, step * 0.8),
         height: h, class: "bar" }, svg("title", {}, `${date(b.value)}: ${b.count} bài`)));
-    });
+    }
     figure.append(chart, el("div", { class: "axis" },
       el("span", {}, date(buckets[0].value)), el("span", {}, date(buckets[buckets.length - 1].value))));
     figure.hidden = false;
