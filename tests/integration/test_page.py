@@ -156,9 +156,22 @@ def test_an_unaccented_query_shows_the_accented_hit_highlighted(site: Run, page:
     assert _total(page) == _api(site, "/search", q="da nang")["total"]
 
 
-def test_a_person_facet_narrows_the_results_and_can_be_removed(site: Run, page: Page) -> None:
+def test_pages_and_a_person_facet_that_narrows_the_results_and_is_removed(
+    site: Run, page: Page
+) -> None:
     page.goto(_url(site, "/"))
     everything = _total(page)
+    # Pages of ten, the next one different.
+    pages = -(-everything // 10)
+    assert pages > 1
+    assert page.inner_text("#pager .current") == f"Trang 1 / {pages}"
+    first = set(page.locator("li.hit").evaluate_all("hits => hits.map(h => h.dataset.id)"))
+    page.click("#pager a[rel='next']")
+    page.wait_for_selector("#pager a[rel='prev']")
+    assert page.inner_text("#pager .current") == f"Trang 2 / {pages}"
+    second = set(page.locator("li.hit").evaluate_all("hits => hits.map(h => h.dataset.id)"))
+    assert len(first) == len(second) == 10 and not first & second
+    page.goto(_url(site, "/"))
     facet = page.locator("a.facet[data-facet='person']").first
     name = facet.get_attribute("data-value") or ""
     shown = int(facet.locator(".count").inner_text().replace(".", ""))
