@@ -193,6 +193,7 @@ def test_an_article_its_entities_and_related_ones_open(site: Run, page: Page) ->
     page.locator(f"li.hit[data-id='{FLOOD}'] h3 a").click()
     page.wait_for_selector(f"#article[data-id='{FLOOD}'] #article-title")
     assert page.inner_text("#article-title") == ARTICLES[0]["title"]
+    assert not page.is_visible("#search-view")
     assert "Phan Quốc Thịnh" in page.inner_text("#article .content")
     api = _api(site, f"/articles/{FLOOD}")
     related = page.locator("#article .related-hit")
