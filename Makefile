@@ -20,7 +20,7 @@ STACK_UP_S ?= 900
 PYTEST_S ?= 1200
 STACK_DOWN_S ?= 180
 
-.PHONY: install demo test unit integration chaos lint stack-up stack-down clean
+.PHONY: install browser demo test unit integration chaos lint stack-up stack-down clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Debian's Chromium, which the page's browser tests (tests/integration/test_page.py) and
+# `make screenshots` drive through Playwright; installed only when missing.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@test -x $(CHROMIUM) || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	@test -x $(CHROMIUM) || { echo "no Chromium at $(CHROMIUM)"; exit 1; }
 
 demo: install
 	$(BIN)/tinstream stack up
@@ -42,7 +52,7 @@ unit: install
 	$(BIN)/pytest tests/unit
 
 # Starts the test stack, runs lint and the whole suite, and always stops the stack.
-test: install
+test: install browser
 	@status=0; mkdir -p .stack; \
 	$(MAKE) --no-print-directory lint || status=$$?; \
 	if [ $$status -eq 0 ]; then \
@@ -75,6 +85,10 @@ stack-up: install
 
 stack-down: install
 	$(BIN)/tinstream stack down
+
+# The README's screenshots of a worker's pages (docs/screenshots/); `make demo` first.
+screenshots: install browser
+	$(BIN)/python -m bench.screenshots
 
 clean:
 	-$(BIN)/tinstream stack down

@@ -30,9 +30,9 @@ from prometheus_client import CollectorRegistry
 from config import Settings
 from indexers.bulk import BulkWriter
 from indexers.document import DocumentBuilder
-from indexers.lag_history import LagHistoryWriter
+from indexers.lag_history import LagHistoryReader, LagHistoryWriter
 from indexers.search import AsyncArticleSearch
-from indexers.web import add_views
+from indexers.web import add_pages, add_views
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
 from streams.errors import InvalidArticle, StreamsError
@@ -45,6 +45,7 @@ from streams.metrics import PipelineMetrics
 from streams.records import VERSION_HEADER, RawArticle, Stage, article_version
 from streams.stages.enrich import EnrichmentRunner
 from streams.stages.index import IndexStage
+from streams.status import PipelineStatus
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,12 @@ class Pipeline:
         self._search = search
         self.registry = registry
         self.metrics = PipelineMetrics(registry)
+        # What the /pipeline page shows, fed by the lag timer and the dead letters.
+        self.status = PipelineStatus(
+            settings.worker.app_id,
+            self.counts,
+            LagHistoryReader(es, settings.lag.history_alias) if settings.lag.history else None,
+        )
         # Observing the lag, its gauges and its history: the exporter's code path too.
         self._lag: LagRecorder | None = None
         if lag is not None:
@@ -87,7 +94,7 @@ class Pipeline:
             history = (
                 LagHistoryWriter(es, settings.lag.history_alias) if settings.lag.history else None
             )
-            self._lag = LagRecorder(lag, lag_metrics, history)
+            self._lag = LagRecorder(lag, lag_metrics, history, observers=[self.status.observed])
         self._enrichment = enrichment
         self._es = es
         self._index_stream: Any = None
@@ -162,6 +169,7 @@ class Pipeline:
         # Faust's own sensors, in the same registry as ours, at /metrics.
         setup_prometheus_sensors(app, "/metrics", self.registry, "tinstream_faust")
         add_views(app, self._search, self.readiness)
+        add_pages(app, self.status.snapshot)
         # Fired after the consumer stopped: nothing will use the clients any more.
         app.on_before_shutdown.connect(self._on_shutdown)
         return app
@@ -257,6 +265,7 @@ class Pipeline:
             key=message.key, value=letter.to_bytes(), headers=headers(letter)
         )
         self.metrics.dead_letters.labels(stage).inc()
+        self.status.dead_lettered(stage, reason, article_id)
 
     # -- enrichment -------------------------------------------------------------------
 

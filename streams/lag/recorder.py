@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from indexers.lag_history import LagHistoryWriter
 from streams.errors import StreamsError
@@ -21,6 +22,9 @@ from streams.lag.prometheus import LagMetrics
 
 log = logging.getLogger(__name__)
 
+# Told of each observation and the history documents made of it.
+Observer = Callable[[list[GroupLag], list[dict[str, Any]]], None]
+
 
 class LagRecorder:
     """Observes groups and records what it saw.
@@ -29,6 +33,8 @@ class LagRecorder:
         monitor: reads Kafka (blocking: kafka-python), so it runs in a thread.
         metrics: the gauges served at /metrics.
         history: where the history goes; None: no history.
+        observers: also told of each observation and its history documents (the
+            pipeline page's state), whether or not the history is written.
         clock: injectable for tests.
     """
 
@@ -38,12 +44,14 @@ class LagRecorder:
         metrics: LagMetrics,
         history: LagHistoryWriter | None,
         *,
+        observers: Sequence[Observer] = (),
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._monitor = monitor
         self._metrics = metrics
         self._writer = history
         self._documents = LagHistory()
+        self._observers = tuple(observers)
         self._clock = clock
 
     async def record(self, groups: Sequence[str]) -> list[GroupLag] | None:
@@ -54,6 +62,9 @@ class LagRecorder:
             log.warning("cannot observe lag: %s", exc)
             return None
         self._metrics.update(observed)
+        documents = list(self._documents.documents(observed, self._clock()))
+        for observer in self._observers:
+            observer(observed, documents)
         if self._writer is not None:
-            await self._writer.write(self._documents.documents(observed, self._clock()))
+            await self._writer.write(documents)
         return observed
