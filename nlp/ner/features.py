@@ -234,6 +234,21 @@ class Featurizer:
 
     def local_features(self, words: Sequence[str]) -> list[list[str]]:
         """The first pass's features: the sentence alone."""
+        statics, context = self.local_parts(words)
+        return [
+            [*statics[i].own, *neighbours, *context[i]]
+            for i, neighbours in enumerate(_neighbour_features(statics))
+        ]
+
+    def local_parts(self, words: Sequence[str]) -> tuple[list[_Static], list[list[str]]]:
+        """The first pass's features in two parts, which ``local_features`` joins.
+
+        Per syllable, its cached ``_Static`` (its ``own`` features and what it gives
+        its neighbours, see ``_neighbour_features``), and the features that depend
+        on the sentence. A tagger may cache what it derives from the first part
+        (``crf.DocumentCrf`` caches the weights), so every feature that depends on
+        the sentence belongs in the second.
+        """
         n = len(words)
         statics = [self._static(w) for w in words]
         lower = [s.lower for s in statics]
@@ -248,15 +263,14 @@ class Featurizer:
         capped = ["_", *caps, "_"]
         out: list[list[str]] = []
         for i in range(n):
-            f = ["b", *statics[i].own]
+            f = ["b"]
             if i == 0:
                 f.append("bos")
             if i == n - 1:
                 f.append("eos")
-            for slot, d in enumerate(_WINDOW):
+            for d in _WINDOW:
                 j = i + d
                 if 0 <= j < n:
-                    f.extend(statics[j].around[slot])
                     if gaz[j]:
                         f.extend([f"g[{d}]={g}" for g in gaz[j]])
                 else:
@@ -282,7 +296,7 @@ class Featurizer:
                 f.append("rt=" + lower[last])
                 f.append("rn=" + (lower[last + 1] if last + 1 < n else "_"))
             out.append(f)
-        return out
+        return statics, out
 
     def with_memory(
         self, words: Sequence[str], local: Sequence[list[str]], memory: DocumentMemory
@@ -292,25 +306,43 @@ class Featurizer:
         Only syllables in a capitalised run gain features, so the first pass's
         feature lists are shared, not rebuilt.
         """
+        return [
+            [*f, *extra] if extra else f
+            for f, extra in zip(local, self.memory_features(words, memory), strict=True)
+        ]
+
+    def memory_features(self, words: Sequence[str], memory: DocumentMemory) -> list[list[str]]:
+        """Per syllable, what the second pass adds to the first pass's features."""
         runs = _capital_runs(words)
         out: list[list[str]] = []
         lower: list[str] | None = None
-        for i, f in enumerate(local):
-            run = runs[i]
+        for i, run in enumerate(runs):
+            extra: list[str] = []
+            out.append(extra)
             if run is None:
-                out.append(f)
                 continue
             if lower is None:
                 lower = [w.lower() for w in words]
-            extra: list[str] = []
             seen = memory.syllable_types.get(lower[i])
             if seen is not None:
                 extra.append("d=" + seen)
             whole = memory.name_types.get(" ".join(lower[run[0] : run[1] + 1]))
             if whole is not None:
                 extra.append("dn=" + whole)
-            out.append([*f, *extra] if extra else f)
         return out
+
+
+def _neighbour_features(statics: Sequence[_Static]) -> list[list[str]]:
+    """Per syllable, what its neighbours in ``_WINDOW`` give it (``_Static.around``)."""
+    n = len(statics)
+    out: list[list[str]] = []
+    for i in range(n):
+        f: list[str] = []
+        for slot, d in enumerate(_WINDOW):
+            if 0 <= i + d < n:
+                f.extend(statics[i + d].around[slot])
+        out.append(f)
+    return out
 
 
 def _head_distances(gaz: Sequence[Sequence[str]], lower: Sequence[str]) -> list[str]:

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from nlp.analysis import Token
+from nlp.ner.crf import DocumentCrf
 from nlp.ner.features import DocumentMemory, Featurizer, Gazetteer
 from nlp.ner.gazetteer import GAZETTEERS
 from nlp.ner.tokenize import sentences, syllables
@@ -31,21 +34,34 @@ DEFAULT_MODEL_DIR = packaged("nlp", "models", "ner")
 
 
 @dataclass(frozen=True, slots=True)
+class _Pass:
+    """One pass of a ``DocumentCrf`` as a sentence tagger (``CRFTagger.tag``)."""
+
+    crf: DocumentCrf
+    second: bool
+
+    def tag(self, features: list[list[str]]) -> list[str]:
+        return self.crf.tag(features, self.second)
+
+
+@dataclass(frozen=True, slots=True)
 class NerModel:
+    """The featurizer, the two passes and the known names.
+
+    ``first`` and ``second`` tag one sentence from its feature strings (an
+    ``underthesea_core.CRFTagger`` or a stand-in); with ``crf``, documents are
+    tagged by it instead, from the same features (see ``crf.py``).
+    """
+
     featurizer: Featurizer
-    first: Any  # underthesea_core.CRFTagger
+    first: Any
     second: Any
     lists: KnownNames
+    crf: DocumentCrf | None = None
 
     @classmethod
     def load(cls, directory: Path) -> NerModel:
-        from underthesea_core import CRFTagger
-
-        taggers = []
-        for name in (FIRST_PASS_FILE, SECOND_PASS_FILE):
-            tagger = CRFTagger()
-            tagger.load(str(directory / name))
-            taggers.append(tagger)
+        crf = DocumentCrf.load(directory / FIRST_PASS_FILE, directory / SECOND_PASS_FILE)
         ratios = json.loads((directory / CAPITALS_FILE).read_text(encoding="utf-8"))
         clusters_path = directory / CLUSTERS_FILE
         # A model trained before clusters existed has no table and uses no cluster features.
@@ -55,7 +71,7 @@ class NerModel:
             else None
         )
         featurizer = Featurizer(Gazetteer(), ratios, clusters)
-        return cls(featurizer, taggers[0], taggers[1], KnownNames())
+        return cls(featurizer, _Pass(crf, False), _Pass(crf, True), KnownNames(), crf)
 
     def tag_document(self, document: list[list[str]]) -> list[list[str]]:
         """BIO tags for each sentence (a list of syllables) of one document.
@@ -63,6 +79,8 @@ class NerModel:
         The sentence features are built once: the second pass adds the document
         memory to the first pass's lists instead of rebuilding them.
         """
+        if self.crf is not None:
+            return self._tag_with(self.crf, document)
         local = [self.featurizer.local_features(words) for words in document]
         # The first pass only feeds the memory, which keeps capitalised names: a
         # sentence with no capital after its first syllable has little to give it
@@ -80,6 +98,33 @@ class NerModel:
                 ),
             )
             for words, x in zip(document, local, strict=True)
+        ]
+
+    def _tag_with(self, crf: DocumentCrf, document: list[list[str]]) -> list[list[str]]:
+        """``tag_document`` by the document CRF: the same passes and the same tags."""
+        parts = [self.featurizer.local_parts(words) for words in document]
+        scores = crf.emissions(document, [s for s, _ in parts], [c for _, c in parts])
+        lengths = [len(words) for words in document]
+        # As above: the first pass tags only the sentences with an inner capital.
+        starts = np.cumsum([0, *lengths[:-1]], dtype=np.intp)
+        chosen = [k for k, words in enumerate(document) if _inner_capital(words)]
+        rows = [np.arange(starts[k], starts[k] + lengths[k]) for k in chosen]
+        tagged = iter(
+            crf.decode(scores[np.concatenate(rows)], [lengths[k] for k in chosen], False)
+            if chosen
+            else []
+        )
+        chosen_set = set(chosen)
+        first = [
+            next(tagged) if k in chosen_set else ["O"] * len(words)
+            for k, words in enumerate(document)
+        ]
+        memory = DocumentMemory.of(zip(document, first, strict=True))
+        extra = [f for words in document for f in self.featurizer.memory_features(words, memory)]
+        second = crf.decode(crf.add(scores, extra, True), lengths, True)
+        return [
+            join_hyphenated(words, self.lists.fill(words, tags))
+            for words, tags in zip(document, second, strict=True)
         ]
 
 
