@@ -118,7 +118,7 @@ class Server:
         from aiohttp import web
 
         from indexers.client import make_async_client
-        from indexers.search import AsyncArticleSearch
+        from indexers.search_async import AsyncArticleSearch
         from indexers.web import add_pages, add_views
 
         es = make_async_client(self._settings)

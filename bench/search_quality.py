@@ -26,7 +26,8 @@ from config import ElasticsearchSettings
 from indexers.client import make_client
 from indexers.document import DocumentBuilder
 from indexers.mapping import index_settings, mappings
-from indexers.search import ArticleSearch, SearchRequest
+from indexers.search import SearchRequest
+from indexers.search_sync import ArticleSearch
 from nlp.folding import fold
 from nlp.segmenter import WordSegmenter
 

@@ -1,8 +1,8 @@
 """Search over the article alias: full text, filters, facets, highlights, related articles.
 
-The request bodies are built and the responses read by plain functions, shared
-by :class:`ArticleSearch` (the CLI, blocking client) and :class:`AsyncArticleSearch`
-(the worker's web server, async client).
+The request bodies are built and the responses read by plain functions, shared by
+the two clients: ``indexers.search_async.AsyncArticleSearch`` (the worker's web
+server) and ``indexers.search_sync.ArticleSearch`` (the CLI), generated from it.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from elasticsearch import ApiError, AsyncElasticsearch, Elasticsearch, TransportError
+from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from indexers.document import entity_key
-from indexers.errors import ArticleNotFound, SearchError
+from indexers.errors import SearchError
 from indexers.highlight import POST_TAG, PRE_TAG, restore
 from indexers.mapping import (
     DATE_FACET,
@@ -449,7 +449,7 @@ class ArticleView:
         return {"id": self.id, **self.fields, "related": self.related.to_dict()["hits"]}
 
 
-_RELATED_SOURCE = [
+RELATED_SOURCE = [
     "persons",
     "organizations",
     "locations",
@@ -460,107 +460,10 @@ _RELATED_SOURCE = [
 ]
 
 
-def _failed(alias: str, exc: Exception) -> SearchError:
+def search_failed(alias: str, exc: Exception) -> SearchError:
     return SearchError(
         f"search on {alias!r} failed: {exc}", retriable=isinstance(exc, TransportError)
     )
-
-
-class ArticleSearch:
-    """Searches the alias with a blocking client (the CLI).
-
-    Args:
-        client: the Elasticsearch client (injected).
-        alias: the alias searched.
-        segmenter: segments query text into words, as the indexer did.
-    """
-
-    def __init__(self, client: Elasticsearch, alias: str, segmenter: WordSegmenter) -> None:
-        self._client = client
-        self._alias = alias
-        self._segmenter = segmenter
-
-    def search(self, request: SearchRequest) -> SearchResult:
-        try:
-            response = self._client.search(
-                index=self._alias, body=build_body(request, self._segmenter)
-            )
-        except (ApiError, TransportError) as exc:
-            raise _failed(self._alias, exc) from exc
-        return parse_response(response, request)
-
-    def related(self, article_id: str, size: int = 10) -> SearchResult:
-        try:
-            found = self._client.options(ignore_status=404).get(
-                index=self._alias, id=article_id, source_includes=_RELATED_SOURCE
-            )
-            if not found.get("found"):
-                raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
-            response = self._client.search(
-                index=self._alias, body=related_body(article_id, found["_source"], size)
-            )
-        except (ApiError, TransportError) as exc:
-            raise _failed(self._alias, exc) from exc
-        return with_shared(found["_source"], parse_response(response, SearchRequest(size=size)))
-
-    def article(self, article_id: str, related: int = 5) -> ArticleView:
-        """The article with its entities, tone, topic, keywords and duplicates, and the
-        ``related`` articles most related to it."""
-        try:
-            found = self._client.options(ignore_status=404).get(
-                index=self._alias, id=article_id, source_excludes=ARTICLE_EXCLUDES
-            )
-        except (ApiError, TransportError) as exc:
-            raise _failed(self._alias, exc) from exc
-        if not found.get("found"):
-            raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
-        return ArticleView(article_id, dict(found["_source"]), self.related(article_id, related))
-
-
-class AsyncArticleSearch:
-    """The same as :class:`ArticleSearch` with the async client (the worker's web server)."""
-
-    def __init__(self, client: AsyncElasticsearch, alias: str, segmenter: WordSegmenter) -> None:
-        self._client = client
-        self._alias = alias
-        self._segmenter = segmenter
-
-    async def search(self, request: SearchRequest) -> SearchResult:
-        try:
-            response = await self._client.search(
-                index=self._alias, body=build_body(request, self._segmenter)
-            )
-        except (ApiError, TransportError) as exc:
-            raise _failed(self._alias, exc) from exc
-        return parse_response(response, request)
-
-    async def related(self, article_id: str, size: int = 10) -> SearchResult:
-        try:
-            found = await self._client.options(ignore_status=404).get(
-                index=self._alias, id=article_id, source_includes=_RELATED_SOURCE
-            )
-            if not found.get("found"):
-                raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
-            response = await self._client.search(
-                index=self._alias, body=related_body(article_id, found["_source"], size)
-            )
-        except (ApiError, TransportError) as exc:
-            raise _failed(self._alias, exc) from exc
-        return with_shared(found["_source"], parse_response(response, SearchRequest(size=size)))
-
-    async def article(self, article_id: str, related: int = 5) -> ArticleView:
-        """As :meth:`ArticleSearch.article`."""
-        try:
-            found = await self._client.options(ignore_status=404).get(
-                index=self._alias, id=article_id, source_excludes=ARTICLE_EXCLUDES
-            )
-        except (ApiError, TransportError) as exc:
-            raise _failed(self._alias, exc) from exc
-        if not found.get("found"):
-            raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
-        return ArticleView(
-            article_id, dict(found["_source"]), await self.related(article_id, related)
-        )
 
 
 def count_present(client: Elasticsearch, alias: str, ids: list[str]) -> int:

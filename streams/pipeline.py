@@ -31,7 +31,7 @@ from config import Settings
 from indexers.bulk import BulkWriter
 from indexers.document import DocumentBuilder
 from indexers.lag_history import LagHistoryReader, LagHistoryWriter
-from indexers.search import AsyncArticleSearch
+from indexers.search_async import AsyncArticleSearch
 from indexers.web import add_pages, add_views
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates

@@ -18,10 +18,10 @@ from indexers.mapping import field_json_schema
 from indexers.search import (
     HIT_FIELDS,
     INTERVALS,
-    AsyncArticleSearch,
     SearchRequest,
     SearchResult,
 )
+from indexers.search_async import AsyncArticleSearch
 from indexers.search_parameters import (
     DATES,
     FILTERS,

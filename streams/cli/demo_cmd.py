@@ -18,7 +18,8 @@ import click
 from config import ElasticsearchSettings, KafkaSettings, StackSettings, WorkerSettings, to_env
 from deploy.local.workers import WorkerRecord, Workers, port_free
 from indexers.client import make_client
-from indexers.search import ArticleSearch, SearchRequest
+from indexers.search import SearchRequest
+from indexers.search_sync import ArticleSearch
 from nlp.segmenter import WordSegmenter
 from streams.cli.options import bootstrap_servers_option, default_of, env_option, es_url_option
 from streams.cli.search_cmd import print_result

@@ -12,7 +12,7 @@ import click
 from config import ElasticsearchSettings
 from indexers.client import make_client
 from indexers.errors import SearchError
-from indexers.search import INTERVALS, ArticleSearch, SearchRequest, SearchResult
+from indexers.search import INTERVALS, SearchRequest, SearchResult
 from indexers.search_parameters import (
     DATES,
     FILTERS,
@@ -23,6 +23,7 @@ from indexers.search_parameters import (
     env_name,
     search_request,
 )
+from indexers.search_sync import ArticleSearch
 from nlp.segmenter import WordSegmenter
 from streams.cli.options import (
     alias_option,

@@ -77,7 +77,7 @@ def worker(
     from indexers.client import make_async_client, make_client, wait_until_reachable
     from indexers.document import DocumentBuilder
     from indexers.errors import IndexerError
-    from indexers.search import AsyncArticleSearch
+    from indexers.search_async import AsyncArticleSearch
     from indexers.setup import ensure_index, ensure_lag_index
     from nlp import Enricher
     from nlp.segmenter import WordSegmenter

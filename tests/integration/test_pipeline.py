@@ -10,7 +10,8 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from deploy.local.harness import http_get
-from indexers.search import ArticleSearch, SearchRequest, SearchResult
+from indexers.search import SearchRequest, SearchResult
+from indexers.search_sync import ArticleSearch
 from nlp.segmenter import WordSegmenter
 from nlp.text import clean_text
 from streams.records import DeadLetter, EnrichedArticle, RawArticle

@@ -65,3 +65,13 @@ def test_both_sides_build_the_same_request() -> None:
 def test_a_value_outside_its_set_is_refused_by_name() -> None:
     with pytest.raises(BadParameter, match="sentiment"):
         parse_search(_Query(sentiment=["bad"]))
+
+
+def test_the_blocking_search_client_is_generated_from_the_async_one() -> None:
+    from indexers import unasync
+
+    # Stale when someone edits one side only: `python -m indexers.unasync` fixes it.
+    assert unasync.main(["--check"]) == 0
+    generated = unasync.unasync(unasync.SOURCE.read_text(encoding="utf-8"))
+    assert "async def" not in generated and "await " not in generated
+    assert "class ArticleSearch:" in generated and "AsyncElasticsearch" not in generated
