@@ -26,31 +26,19 @@ import statistics
 import sys
 import time
 import uuid
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
-from bench.corpus import VNTC, enrich_all, vntc_articles
+from bench.corpus import VNTC, enriched_copies
 from config import ElasticsearchSettings, IndexerSettings, KafkaSettings
 from indexers.client import make_client
 from indexers.document import DocumentBuilder
 from indexers.mapping import index_settings, mappings
 from nlp.segmenter import WordSegmenter
-from streams.records import EnrichedArticle, article_version
-
-
-def _articles(path: Path, unique: int, total: int) -> list[EnrichedArticle]:
-    base = enrich_all(vntc_articles(path, unique))
-    now = time.time()
-    return [
-        replace(
-            base[i % len(base)], id=f"{base[i % len(base)].id}-{i}", version=article_version(now, i)
-        )
-        for i in range(total)
-    ]
+from streams.records import EnrichedArticle
 
 
 def _searchable(es: Elasticsearch, index: str) -> int:
@@ -121,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    articles = _articles(args.data, args.unique, args.documents)
+    articles = enriched_copies(args.data, args.unique, args.documents)
     es = make_client(ElasticsearchSettings(url=args.es_url))
     kafka = KafkaSettings(bootstrap_servers=args.bootstrap_servers)
     chunk = IndexerSettings().batch_max_docs

@@ -30,19 +30,18 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
-from bench.corpus import VNTC, enrich_all, vntc_articles
+from bench.corpus import VNTC, enriched_copies
 from config import ElasticsearchSettings
 from indexers.client import make_client
 from indexers.document import DocumentBuilder
 from indexers.mapping import index_settings, mappings
 from nlp.segmenter import WordSegmenter
-from streams.records import EnrichedArticle, article_version
+from streams.records import EnrichedArticle
 
 CHROMIUM = "/usr/bin/chromium"
 # Typed by a reader; written for this bench (no corpus text).
@@ -68,17 +67,6 @@ QUERIES = (
     "cảnh sát",
     "canh sat",
 )
-
-
-def _articles(path: Path, unique: int, total: int) -> list[EnrichedArticle]:
-    base = enrich_all(vntc_articles(path, unique))
-    now = time.time()
-    return [
-        replace(
-            base[i % len(base)], id=f"{base[i % len(base)].id}-{i}", version=article_version(now, i)
-        )
-        for i in range(total)
-    ]
 
 
 def _index(es: Elasticsearch, index: str, articles: list[EnrichedArticle]) -> None:
@@ -239,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     index = f"bench-page-{uuid.uuid4().hex[:8]}"
     print(f"enriching {args.unique} articles of {args.data} …", file=sys.stderr)
     started = time.perf_counter()
-    articles = _articles(args.data, args.unique, args.articles)
+    articles = enriched_copies(args.data, args.unique, args.articles)
     enriched_s = time.perf_counter() - started
     try:
         started = time.perf_counter()
