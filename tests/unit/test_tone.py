@@ -27,6 +27,8 @@ from training.tone import (
     RECENT_MORE_LABELS,
     RECENT_MORE_SECOND_PASS,
     RECENT_SECOND_PASS,
+    RECENT_THIRD_LABELS,
+    RECENT_THIRD_SECOND_PASS,
     RECENT_WEIGHT,
     LabelledSet,
     TrainingOptions,
@@ -194,6 +196,9 @@ def test_training_cross_validates_calibrates_and_sets_thresholds() -> None:
         (RECENT_LABELS, RECENT_SECOND_PASS, 100, 40, 1),
         (EXTRA_LABELS, EXTRA_SECOND_PASS, 150, 40, 1),
         (RECENT_MORE_LABELS, RECENT_MORE_SECOND_PASS, 130, 30, 3),
+        # The one disagreement, and one essay the team had already dropped on
+        # which the passes (the team's and these) disagreed, were dropped.
+        (RECENT_THIRD_LABELS, RECENT_THIRD_SECOND_PASS, 78, 25, 2),
     ],
 )
 def test_the_team_labels_and_their_second_pass(
@@ -212,6 +217,7 @@ def test_the_team_labels_are_disjoint_from_the_shared_sets() -> None:
     extra = {i for i, _ in read_labels(EXTRA_LABELS)}
     recent = {i for i, _ in read_labels(RECENT_LABELS)}
     more = {i for i, _ in read_labels(RECENT_MORE_LABELS)}
+    third = {i for i, _ in read_labels(RECENT_THIRD_LABELS)}
     shared = {
         i
         for name in ("news-tone-train.jsonl", "news-tone-dev.jsonl")
@@ -219,6 +225,7 @@ def test_the_team_labels_are_disjoint_from_the_shared_sets() -> None:
     }
     assert not extra & shared and not recent & shared and not extra & recent
     assert not more & (shared | extra | recent)
+    assert not third & (shared | extra | recent | more)
 
 
 def test_the_recent_held_out_slice_is_fixed_and_never_trained_on() -> None:
@@ -232,7 +239,11 @@ def test_the_recent_held_out_slice_is_fixed_and_never_trained_on() -> None:
     trained = {i for i, _ in older + recent}
     assert not trained & held
     assert {i for i, _ in recent} | held == {i for i, _ in everything}
-    assert len(recent_holdout_set(SHARED).articles) == len(held)
+    assert len(recent_holdout_set(SHARED, third=True).articles) == len(held)
+    # The rule is per id: the third labels add to the slice, the first 83 stay.
+    first = {i for i, _ in recent_labels(third=False) if in_recent_holdout(i)}
+    assert len(first) == 83 and first < held
+    assert len(recent_holdout_set(SHARED).articles) == 83
 
 
 def test_the_recent_rows_are_scored_fold_by_fold() -> None:
