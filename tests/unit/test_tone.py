@@ -23,6 +23,8 @@ from streams.cli.main import cli
 from training.tone import (
     EXTRA_LABELS,
     EXTRA_SECOND_PASS,
+    RECENT_HOLDOUT_ALL_NAME,
+    RECENT_HOLDOUT_NAME,
     RECENT_LABELS,
     RECENT_MORE_LABELS,
     RECENT_MORE_SECOND_PASS,
@@ -291,11 +293,16 @@ def test_the_committed_model_meets_the_bar_on_the_shared_dev_set() -> None:
     assert dev["articles"] == 191
     assert dev["macro_f1"] >= 0.75
     assert dev["ece"] < 0.1
-    # The held-out ~30% of the team's recent labels, never trained on: measured
-    # 0.692 (positive recall 0.765) once, at the end; 0.03 of noise margin (one
-    # article of 83 moves macro-F1 by about 0.01).
-    recent = scores["news-tone-recent held-out (team-labelled, never trained on)"]
+    # The held-out ~30% of the team's recent labels, never trained on, scored
+    # once at the end: the first 83 measured 0.763 (positive recall 0.765), all
+    # 110 (with the third labels' share) 0.737 (0.667); 0.03 of noise margin on
+    # the 83 (one article moves macro-F1 by about 0.01), the 0.70 bar on the 110.
+    recent = scores[RECENT_HOLDOUT_NAME]
     assert recent["articles"] == 83
-    assert recent["macro_f1"] >= 0.66
+    assert recent["macro_f1"] >= 0.73
     assert recent["positive_recall"] >= 0.5
+    everything = scores[RECENT_HOLDOUT_ALL_NAME]
+    assert everything["articles"] == 110
+    assert everything["macro_f1"] >= 0.70
+    assert everything["positive_recall"] >= 0.5
     assert set(dev["by_class"]) == {"negative", "neutral", "positive"}
