@@ -23,10 +23,14 @@ from streams.cli.main import cli
 from training.tone import (
     EXTRA_LABELS,
     EXTRA_SECOND_PASS,
+    RECENT_HOLDOUT_ALL_NAME,
+    RECENT_HOLDOUT_NAME,
     RECENT_LABELS,
     RECENT_MORE_LABELS,
     RECENT_MORE_SECOND_PASS,
     RECENT_SECOND_PASS,
+    RECENT_THIRD_LABELS,
+    RECENT_THIRD_SECOND_PASS,
     RECENT_WEIGHT,
     LabelledSet,
     TrainingOptions,
@@ -194,6 +198,9 @@ def test_training_cross_validates_calibrates_and_sets_thresholds() -> None:
         (RECENT_LABELS, RECENT_SECOND_PASS, 100, 40, 1),
         (EXTRA_LABELS, EXTRA_SECOND_PASS, 150, 40, 1),
         (RECENT_MORE_LABELS, RECENT_MORE_SECOND_PASS, 130, 30, 3),
+        # The one disagreement, and one essay the team had already dropped on
+        # which the passes (the team's and these) disagreed, were dropped.
+        (RECENT_THIRD_LABELS, RECENT_THIRD_SECOND_PASS, 78, 25, 2),
     ],
 )
 def test_the_team_labels_and_their_second_pass(
@@ -212,6 +219,7 @@ def test_the_team_labels_are_disjoint_from_the_shared_sets() -> None:
     extra = {i for i, _ in read_labels(EXTRA_LABELS)}
     recent = {i for i, _ in read_labels(RECENT_LABELS)}
     more = {i for i, _ in read_labels(RECENT_MORE_LABELS)}
+    third = {i for i, _ in read_labels(RECENT_THIRD_LABELS)}
     shared = {
         i
         for name in ("news-tone-train.jsonl", "news-tone-dev.jsonl")
@@ -219,6 +227,7 @@ def test_the_team_labels_are_disjoint_from_the_shared_sets() -> None:
     }
     assert not extra & shared and not recent & shared and not extra & recent
     assert not more & (shared | extra | recent)
+    assert not third & (shared | extra | recent | more)
 
 
 def test_the_recent_held_out_slice_is_fixed_and_never_trained_on() -> None:
@@ -232,7 +241,11 @@ def test_the_recent_held_out_slice_is_fixed_and_never_trained_on() -> None:
     trained = {i for i, _ in older + recent}
     assert not trained & held
     assert {i for i, _ in recent} | held == {i for i, _ in everything}
-    assert len(recent_holdout_set(SHARED).articles) == len(held)
+    assert len(recent_holdout_set(SHARED, third=True).articles) == len(held)
+    # The rule is per id: the third labels add to the slice, the first 83 stay.
+    first = {i for i, _ in recent_labels(third=False) if in_recent_holdout(i)}
+    assert len(first) == 83 and first < held
+    assert len(recent_holdout_set(SHARED).articles) == 83
 
 
 def test_the_recent_rows_are_scored_fold_by_fold() -> None:
@@ -280,11 +293,16 @@ def test_the_committed_model_meets_the_bar_on_the_shared_dev_set() -> None:
     assert dev["articles"] == 191
     assert dev["macro_f1"] >= 0.75
     assert dev["ece"] < 0.1
-    # The held-out ~30% of the team's recent labels, never trained on: measured
-    # 0.692 (positive recall 0.765) once, at the end; 0.03 of noise margin (one
-    # article of 83 moves macro-F1 by about 0.01).
-    recent = scores["news-tone-recent held-out (team-labelled, never trained on)"]
+    # The held-out ~30% of the team's recent labels, never trained on, scored
+    # once at the end: the first 83 measured 0.763 (positive recall 0.765), all
+    # 110 (with the third labels' share) 0.737 (0.667); 0.03 of noise margin on
+    # the 83 (one article moves macro-F1 by about 0.01), the 0.70 bar on the 110.
+    recent = scores[RECENT_HOLDOUT_NAME]
     assert recent["articles"] == 83
-    assert recent["macro_f1"] >= 0.66
+    assert recent["macro_f1"] >= 0.73
     assert recent["positive_recall"] >= 0.5
+    everything = scores[RECENT_HOLDOUT_ALL_NAME]
+    assert everything["articles"] == 110
+    assert everything["macro_f1"] >= 0.70
+    assert everything["positive_recall"] >= 0.5
     assert set(dev["by_class"]) == {"negative", "neutral", "positive"}
