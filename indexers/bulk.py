@@ -182,6 +182,7 @@ class BulkWriter:
                 attempt += 1
                 continue
             retry: list[int] = []
+            why = ""
             for i, entry in zip(pending, response["items"], strict=True):
                 ((action, outcome),) = entry.items()
                 status = int(outcome.get("status", 0))
@@ -192,6 +193,9 @@ class BulkWriter:
                     results[i] = ItemResult(True, status, superseded=True)
                 elif status in _RETRIABLE_STATUS or _blocked(error):
                     retry.append(i)
+                    # Say why in the warning: a flood-stage block (429
+                    # cluster_block_exception) needs an operator, a busy node does not.
+                    why = why or f" ({status} {error.get('type')}: {_reason(error)[:300]})"
                 else:
                     results[i] = ItemResult(
                         False,
@@ -201,7 +205,7 @@ class BulkWriter:
                     )
             pending = retry
             if pending:
-                await self._wait(attempt, "bulk items rejected transiently", len(pending))
+                await self._wait(attempt, f"bulk items rejected transiently{why}", len(pending))
                 attempt += 1
         self._recovered()
         return [r for r in results if r is not None]

@@ -154,6 +154,30 @@ async def test_write_block_is_waited_out_not_dead_lettered() -> None:
     assert len(sleep.delays) == 2
 
 
+async def test_flood_stage_block_is_waited_out_and_named(caplog: pytest.LogCaptureFixture) -> None:
+    # Elasticsearch 8.19's answer for an index with read_only_allow_delete (the
+    # flood-stage watermark's block): HTTP 200, each item 429 cluster_block_exception,
+    # deletes included.
+    reason = (
+        "index [news-v1] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded "
+        "flood-stage watermark, index has read-only-allow-delete block];"
+    )
+
+    def flood(operations: list[dict[str, Any]]) -> dict[str, Any]:
+        error = {"type": "cluster_block_exception", "reason": reason}
+        items = [{action: {"status": 429, "error": error}} for action in ("index", "delete")]
+        return {"errors": True, "items": items}
+
+    client = FakeBulkClient([flood, flood, _answer(201, 200)])
+    items = [BulkItem("a", {"title": "t"}, version=2), BulkItem("b", None, version=3)]
+    sleep = Recorder()
+    with caplog.at_level("WARNING", logger="indexers.bulk"):
+        results = await _writer(client, sleep).write(items)
+    assert [(r.ok, r.superseded) for r in results] == [(True, False), (True, False)]
+    assert len(sleep.delays) == 2
+    assert "flood-stage watermark" in caplog.text and "cluster_block_exception" in caplog.text
+
+
 async def test_refused_credentials_wait_instead_of_failing_every_document() -> None:
     client = FakeBulkClient([_raise(_api_error(401, "unauthorized")), _answer(201, 201)])
     results = await _writer(client, Recorder()).write(_items(2))
