@@ -23,9 +23,11 @@ from indexers.mapping import (
     FACETS,
     FOLDED_SEARCH_FIELDS,
     SEARCH_FIELDS,
+    TOMBSTONE_FIELD,
     TONES,
     TOPICS,
     WORD_FIELDS,
+    is_tombstone,
 )
 from nlp.folding import FOLDED, fold
 from nlp.segmenter import WordSegmenter
@@ -460,6 +462,15 @@ _RELATED_SOURCE = [
 ]
 
 
+# The tombstone flag is read too: a read by id does not apply the alias's filter.
+_RELATED_INCLUDES = [*_RELATED_SOURCE, TOMBSTONE_FIELD]
+
+
+def _article_found(found: Any) -> bool:
+    """A read by id found an article, not nothing nor the tombstone of a deleted one."""
+    return bool(found.get("found")) and not is_tombstone(found.get("_source") or {})
+
+
 def _failed(alias: str, exc: Exception) -> SearchError:
     return SearchError(
         f"search on {alias!r} failed: {exc}", retriable=isinstance(exc, TransportError)
@@ -492,9 +503,9 @@ class ArticleSearch:
     def related(self, article_id: str, size: int = 10) -> SearchResult:
         try:
             found = self._client.options(ignore_status=404).get(
-                index=self._alias, id=article_id, source_includes=_RELATED_SOURCE
+                index=self._alias, id=article_id, source_includes=_RELATED_INCLUDES
             )
-            if not found.get("found"):
+            if not _article_found(found):
                 raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
             response = self._client.search(
                 index=self._alias, body=related_body(article_id, found["_source"], size)
@@ -512,7 +523,7 @@ class ArticleSearch:
             )
         except (ApiError, TransportError) as exc:
             raise _failed(self._alias, exc) from exc
-        if not found.get("found"):
+        if not _article_found(found):
             raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
         return ArticleView(article_id, dict(found["_source"]), self.related(article_id, related))
 
@@ -537,9 +548,9 @@ class AsyncArticleSearch:
     async def related(self, article_id: str, size: int = 10) -> SearchResult:
         try:
             found = await self._client.options(ignore_status=404).get(
-                index=self._alias, id=article_id, source_includes=_RELATED_SOURCE
+                index=self._alias, id=article_id, source_includes=_RELATED_INCLUDES
             )
-            if not found.get("found"):
+            if not _article_found(found):
                 raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
             response = await self._client.search(
                 index=self._alias, body=related_body(article_id, found["_source"], size)
@@ -556,7 +567,7 @@ class AsyncArticleSearch:
             )
         except (ApiError, TransportError) as exc:
             raise _failed(self._alias, exc) from exc
-        if not found.get("found"):
+        if not _article_found(found):
             raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
         return ArticleView(
             article_id, dict(found["_source"]), await self.related(article_id, related)

@@ -10,6 +10,7 @@ from elasticsearch import ApiError
 
 from config import IndexerSettings
 from indexers.bulk import BulkItem, BulkWriter
+from indexers.mapping import is_tombstone
 from tests.unit.fakes import FakeBulkClient
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(10)]
@@ -127,9 +128,31 @@ async def test_versioned_items_carry_external_versions() -> None:
     assert client.requests[0][0] == {
         "index": {"_index": "alias", "_id": "a", "version": 7, "version_type": "external"}
     }
+    # A versioned delete is a tombstone document under the delete's version, which
+    # stays final against older copies (a real delete's version is forgotten after
+    # index.gc_deletes, 60 s, and on a shard restart).
     assert client.requests[0][2] == {
-        "delete": {"_index": "alias", "_id": "b", "version": 9, "version_type": "external"}
+        "index": {"_index": "alias", "_id": "b", "version": 9, "version_type": "external"}
     }
+    tombstone = client.requests[0][3]
+    assert tombstone["tombstone"] is True and "title" not in tombstone
+    assert is_tombstone(tombstone)
+
+
+async def test_an_unversioned_delete_is_a_real_delete() -> None:
+    client = FakeBulkClient([_answer(200, action="delete")])
+    results = await _writer(client, Recorder()).write([BulkItem("b", None)])
+    assert client.requests[0] == [{"delete": {"_index": "alias", "_id": "b"}}]
+    assert results[0].ok
+
+
+async def test_an_older_copy_after_a_tombstone_is_superseded() -> None:
+    conflict = _answer(409, error="version_conflict_engine_exception")
+    client = FakeBulkClient([_answer(201), conflict])
+    writer = _writer(client, Recorder())
+    await writer.write([BulkItem("a", None, version=9)])
+    (older,) = await writer.write([BulkItem("a", {"title": "t"}, version=7)])
+    assert (older.ok, older.superseded) == (True, True)
 
 
 async def test_version_conflict_means_a_newer_copy_is_there() -> None:
