@@ -13,9 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 _CHUNK = 64 * 1024
+T = TypeVar("T")
 
 
 @dataclass
@@ -48,8 +51,9 @@ class TcpProxy:
 
     def __enter__(self) -> TcpProxy:
         self._thread.start()
-        self._server = self._call(self._start())
-        self.port = int(self._server.sockets[0].getsockname()[1])
+        server = self._call(self._start())
+        self._server = server
+        self.port = int(server.sockets[0].getsockname()[1])
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -79,9 +83,8 @@ class TcpProxy:
         self.state.blackhole = False
         self.state.latency_s = 0.0
 
-    def _call(self, coro: object) -> object:
-        future = asyncio.run_coroutine_threadsafe(coro, self._loop)  # type: ignore[arg-type]
-        return future.result(timeout=30)
+    def _call(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=30)
 
     async def _start(self) -> asyncio.base_events.Server:
         return await asyncio.start_server(self._accept, "127.0.0.1", 0)

@@ -114,6 +114,7 @@ def test_sigterm_while_a_bulk_request_is_in_flight(
     outcome = measure(
         "sigterm-bulk-in-flight", run, es, {a["id"] for a in articles}, letters=0, since=term
     )
+    outcome.notes = f"shutdown_s={stopped_s:.1f}"
     report.append(outcome)
     assert (outcome.lost, outcome.duplicated, outcome.dead_lettered) == (0, 0, 0)
 
