@@ -43,11 +43,10 @@ class Row:
     # For an indexed row: what must hold of the document Elasticsearch holds.
     check: Callable[[dict[str, Any]], bool] | None = None
     headers: list[tuple[str, bytes]] = field(default_factory=list)
-    keyless: bool = False
 
     @property
-    def key(self) -> bytes | None:
-        return None if self.keyless else self.name.encode()
+    def key(self) -> bytes:
+        return self.name.encode()
 
     @property
     def indexed(self) -> bool:
@@ -120,8 +119,6 @@ ROWS: list[Row] = [
     Row("nfd", "Vietnamese in NFD (decomposed)",
         _article("nfd", title=_NFD, content=f"{_NFD}. {_NFD}"),
         "indexed", lambda d: d["title"] == unicodedata.normalize("NFC", _NFD)),
-    Row("keyless-tombstone", "a tombstone without a key", None,
-        "decode: tombstone without a key", keyless=True),
 ]  # fmt: skip
 
 
@@ -193,7 +190,7 @@ def test_hostile_input_mixed_into_the_stream(
 _SHOWN = ("title", "content", "author", "source", "tags")
 
 
-def _b64(key: bytes | None) -> str | None:
+def _b64(key: bytes) -> str | None:
     from streams.records import DeadLetter
 
     return DeadLetter.encode(key)
