@@ -20,12 +20,14 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, cast
 
 import orjson
 from elasticsearch import ApiError, AsyncElasticsearch, TransportError
 
 from config import IndexerSettings
+from indexers.mapping import TOMBSTONE_FIELD
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +43,11 @@ _REQUEST_RETRIABLE = _RETRIABLE_STATUS | {401, 403}
 class BulkItem:
     """One action: index ``document`` under ``doc_id``, or delete it when ``document`` is None.
 
-    The document is serialised once, here (orjson: several times faster than the
-    standard library on the indexer's hot path); that is also its size.
+    A versioned delete is written as a tombstone document under its version (see
+    ``indexers.mapping.TOMBSTONE_FIELD``), so that it stays final against older
+    copies; only an unversioned one is a real delete. The document is serialised
+    once, here (orjson: several times faster than the standard library on the
+    indexer's hot path); that is also its size.
     """
 
     doc_id: str
@@ -52,7 +57,13 @@ class BulkItem:
     source: bytes | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        source = None if self.document is None else orjson.dumps(self.document)
+        if self.document is not None:
+            source: bytes | None = orjson.dumps(self.document)
+        elif self.version is not None:
+            deleted_at = datetime.now(UTC).isoformat()
+            source = orjson.dumps({TOMBSTONE_FIELD: True, "deleted_at": deleted_at})
+        else:
+            source = None
         object.__setattr__(self, "source", source)
 
     def ndjson(self, index: str) -> bytes:
@@ -182,6 +193,7 @@ class BulkWriter:
                 attempt += 1
                 continue
             retry: list[int] = []
+            why = ""
             for i, entry in zip(pending, response["items"], strict=True):
                 ((action, outcome),) = entry.items()
                 status = int(outcome.get("status", 0))
@@ -192,6 +204,9 @@ class BulkWriter:
                     results[i] = ItemResult(True, status, superseded=True)
                 elif status in _RETRIABLE_STATUS or _blocked(error):
                     retry.append(i)
+                    # Say why in the warning: a flood-stage block (429
+                    # cluster_block_exception) needs an operator, a busy node does not.
+                    why = why or f" ({status} {error.get('type')}: {_reason(error)[:300]})"
                 else:
                     results[i] = ItemResult(
                         False,
@@ -201,7 +216,7 @@ class BulkWriter:
                     )
             pending = retry
             if pending:
-                await self._wait(attempt, "bulk items rejected transiently", len(pending))
+                await self._wait(attempt, f"bulk items rejected transiently{why}", len(pending))
                 attempt += 1
         self._recovered()
         return [r for r in results if r is not None]

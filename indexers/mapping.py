@@ -117,6 +117,22 @@ FOLDED_SEARCH_FIELDS = ("title_folded^3", "summary_folded^2", "content_folded")
 WORD_FIELDS = ("title_words^3", "content_words")
 
 
+# A delete is written as a tombstone document under the delete's external version,
+# not as a delete: Elasticsearch forgets a real delete's version after
+# index.gc_deletes (60 s) and on any shard restart, and an older copy of the article
+# read later (a replay, a re-read after a crash) would then bring it back. A live
+# tombstone keeps its version for as long as it exists. It has no title, which
+# every article has, and the alias shows only documents with one: every search,
+# count, facet, related query and Kibana view goes through the alias.
+TOMBSTONE_FIELD = "tombstone"
+ALIAS_FILTER: dict[str, Any] = {"exists": {"field": "title"}}
+
+
+def is_tombstone(source: dict[str, Any]) -> bool:
+    """The document left by a delete (a read by id does not apply the alias's filter)."""
+    return source.get(TOMBSTONE_FIELD) is True
+
+
 def mappings() -> dict[str, Any]:
     return ArticleDocument._doc_type.mapping.to_dict()
 

@@ -28,7 +28,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from config import ElasticsearchSettings
 from indexers.document import DocumentBuilder
 from indexers.errors import IndexerError
-from indexers.mapping import index_name, template_body
+from indexers.mapping import ALIAS_FILTER, index_name, template_body
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,14 @@ class Migration:
                 raise MigrationError(f"copied {copied} of {expected} documents")
             client.indices.update_aliases(
                 actions=[
-                    {"add": {"index": target, "alias": alias, "is_write_index": True}},
+                    {
+                        "add": {
+                            "index": target,
+                            "alias": alias,
+                            "is_write_index": True,
+                            "filter": ALIAS_FILTER,
+                        }
+                    },
                     {"remove": {"index": source, "alias": alias}},
                 ]
             )

@@ -23,9 +23,11 @@ from indexers.mapping import (
     FACETS,
     FOLDED_SEARCH_FIELDS,
     SEARCH_FIELDS,
+    TOMBSTONE_FIELD,
     TONES,
     TOPICS,
     WORD_FIELDS,
+    is_tombstone,
 )
 from nlp.folding import FOLDED, fold
 from nlp.segmenter import WordSegmenter
@@ -458,6 +460,15 @@ RELATED_SOURCE = [
     "category",
     "published_at",
 ]
+
+
+# The tombstone flag is read too: a read by id does not apply the alias's filter.
+RELATED_INCLUDES = [*RELATED_SOURCE, TOMBSTONE_FIELD]
+
+
+def article_found(found: Any) -> bool:
+    """A read by id found an article, not nothing nor the tombstone of a deleted one."""
+    return bool(found.get("found")) and not is_tombstone(found.get("_source") or {})
 
 
 def search_failed(alias: str, exc: Exception) -> SearchError:

@@ -11,10 +11,11 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from indexers.errors import ArticleNotFound
 from indexers.search import (
     ARTICLE_EXCLUDES,
-    RELATED_SOURCE,
+    RELATED_INCLUDES,
     ArticleView,
     SearchRequest,
     SearchResult,
+    article_found,
     build_body,
     parse_response,
     related_body,
@@ -50,9 +51,9 @@ class ArticleSearch:
     def related(self, article_id: str, size: int = 10) -> SearchResult:
         try:
             found = self._client.options(ignore_status=404).get(
-                index=self._alias, id=article_id, source_includes=RELATED_SOURCE
+                index=self._alias, id=article_id, source_includes=RELATED_INCLUDES
             )
-            if not found.get("found"):
+            if not article_found(found):
                 raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
             response = self._client.search(
                 index=self._alias, body=related_body(article_id, found["_source"], size)
@@ -70,7 +71,7 @@ class ArticleSearch:
             )
         except (ApiError, TransportError) as exc:
             raise search_failed(self._alias, exc) from exc
-        if not found.get("found"):
+        if not article_found(found):
             raise ArticleNotFound(f"no article {article_id!r} in {self._alias!r}")
         return ArticleView(
             article_id, dict(found["_source"]), self.related(article_id, related)

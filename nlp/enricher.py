@@ -102,8 +102,8 @@ class Enricher:
         title_tokens: list[Token] = []
         content_tokens: list[Token] = []
         category: Label | None = None
-        if raw.category:
-            category = Label(label=raw.category, score=1.0, source="publisher")
+        if given := _clean_label(raw.category):
+            category = Label(label=given, score=1.0, source="publisher")
         sentiment: Label | None = None
         keywords: list[str] = []
         title_words = content_words = ""
@@ -148,10 +148,10 @@ class Enricher:
             content=content,
             language=language,
             url=raw.url,
-            source=raw.source,
-            author=raw.author,
+            source=_clean_label(raw.source),
+            author=_clean_label(raw.author),
             published_at=raw.published_at,
-            tags=raw.tags,
+            tags=tuple(tag for tag in map(_clean_label, raw.tags) if tag),
             summary=clean_text(raw.summary) if raw.summary else None,
             entities=tuple(entities),
             mentions=tuple(mentions),
@@ -168,3 +168,9 @@ class Enricher:
             enriched_at=self._clock().isoformat(),
             pipeline_version=PIPELINE_VERSION,
         )
+
+
+def _clean_label(value: str | None) -> str | None:
+    """A short field that pages and Kibana show and facet on, without markup or
+    control characters (a ``<img onerror=…>`` author is no one); None when nothing is left."""
+    return (clean_text(value) or None) if value else None

@@ -49,6 +49,9 @@ from streams.status import PipelineStatus
 
 log = logging.getLogger(__name__)
 
+# What the enriched topic takes in one message, less room for the record's framing.
+_ENRICHED_MAX_BYTES = MAX_MESSAGE_BYTES - 64 * 1024
+
 
 class Pipeline:
     """Builds the Faust app and its agents from settings and injected dependencies.
@@ -312,7 +315,22 @@ class Pipeline:
                 enriched = dataclasses.replace(enriched, duplicate_of=original)
                 self.metrics.near_duplicates.inc()
         enriched = dataclasses.replace(enriched, version=version)
-        await self.enriched_topic.send(key=enriched.id.encode(), value=enriched.to_bytes())
+        value = enriched.to_bytes()
+        if len(value) > _ENRICHED_MAX_BYTES:
+            # A long article's word fields double it (found by a 10.5 MB article: 22 MB,
+            # which the producer refused, crashing the agent on every retry). The
+            # indexer derives them again, bounded by max_segmented_chars.
+            value = dataclasses.replace(enriched, title_words="", content_words="").to_bytes()
+        if len(value) > _ENRICHED_MAX_BYTES:
+            await self._dead_letter(
+                message,
+                stage="enrich",
+                reason=f"the enriched article is {len(value)} bytes, over the "
+                f"{_ENRICHED_MAX_BYTES}-byte message limit",
+                article_id=enriched.id,
+            )
+            return
+        await self.enriched_topic.send(key=enriched.id.encode(), value=value)
         self.metrics.enriched.inc()
 
     # -- indexing ---------------------------------------------------------------------

@@ -82,13 +82,23 @@ class Run(PrivateRun):
         *messages: tuple[bytes | None, bytes | None],
         topic: str | None = None,
         partition: int | None = None,
+        timestamp_ms: int | None = None,
+        headers: list[tuple[str, bytes]] | None = None,
     ) -> None:
-        """Send raw (key, value) messages, bypassing the publisher's validation."""
+        """Send raw (key, value) messages, bypassing the publisher's validation;
+        ``timestamp_ms``: their publish time (an old copy of an article)."""
         ensure_topics(self.settings.kafka, self.topics())
         producer = make_producer(self.settings.kafka)
         try:
             for key, value in messages:
-                producer.send(topic or self.raw, key=key, value=value, partition=partition)
+                producer.send(
+                    topic or self.raw,
+                    key=key,
+                    value=value,
+                    partition=partition,
+                    timestamp_ms=timestamp_ms,
+                    headers=headers or None,
+                )
             producer.flush(timeout=30)
         finally:
             producer.close()

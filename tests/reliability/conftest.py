@@ -29,12 +29,15 @@ class Outcome:
     lost: int
     duplicated: int
     recovery_s: float
+    # More figures of the scenario, "name=value ..." (e.g. the shutdown's duration).
+    notes: str = ""
 
     def line(self) -> str:
         return (
             f"scenario={self.name} published={self.published} indexed={self.indexed} "
             f"dead_lettered={self.dead_lettered} lost={self.lost} "
             f"duplicated={self.duplicated} recovery_s={self.recovery_s:.1f}"
+            + (f" {self.notes}" if self.notes else "")
         )
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +100,24 @@ def settle_paced(
     report.append(outcome)
     assert (outcome.lost, outcome.duplicated, outcome.dead_lettered) == (0, 0, 0)
     return outcome
+
+
+def wait_log(run: Run, worker: int, text: str, timeout_s: float) -> float:
+    """Poll the worker's log until it contains ``text``; return when it did."""
+    deadline = time.monotonic() + timeout_s
+    log = run.workers[worker][1]
+    while text not in log.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            run.fail_with_logs(f"worker {worker} did not log {text!r} in {timeout_s:.0f}s")
+        time.sleep(0.25)  # polling interval of the deadline loop
+    return time.monotonic()
+
+
+def wait_for(what: str, check: Callable[[], bool], run: Run, timeout_s: float) -> float:
+    """Poll ``check`` until true; return when it was."""
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        if time.monotonic() > deadline:
+            run.fail_with_logs(f"{what}: not within {timeout_s:.0f}s")
+        time.sleep(0.1)  # polling interval of the deadline loop
+    return time.monotonic()

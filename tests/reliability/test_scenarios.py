@@ -1,6 +1,6 @@
 """No article lost or duplicated: a worker killed with SIGKILL, a Kafka broker
-restarted, Elasticsearch down for 30 s, and hostile input mixed into the stream,
-with real processes.
+restarted, workers joining and leaving, and Elasticsearch down for 30 s, with real
+processes (hostile input: test_hostile.py).
 
 Each scenario publishes a known set of articles, then checks Elasticsearch and
 the dead-letter topic exactly: every valid article indexed once, every invalid
@@ -9,24 +9,20 @@ one dead-lettered with its reason, nothing else in the index.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
-import unicodedata
 
 import pytest
 from elasticsearch import Elasticsearch
 
 from deploy.local import Stack
 from streams.kafka import ensure_topics
-from streams.records import DeadLetter
 from tests.integration.conftest import Run
 from tests.reliability.conftest import Outcome
 from tests.reliability.scenario import (
     count,
     cpu_seconds,
-    indexed_ids,
     measure,
     sample_copies,
     settle_paced,
@@ -154,56 +150,3 @@ def test_elasticsearch_down_for_30_s_mid_stream(
     assert busy < 3.0, f"the worker used {busy:.1f}s of CPU in 30 s of outage"
     log = run.workers[0][1].read_text()
     assert "pausing" in log and "resuming" in log
-
-
-def test_hostile_input_mixed_into_the_stream(
-    run: Run, es: Elasticsearch, report: list[Outcome]
-) -> None:
-    valid = sample_copies(2, "ok")
-    nfd = unicodedata.normalize("NFD", "Mưa lớn ở Thừa Thiên Huế")
-    extra_valid = [
-        {"id": "nfd", "title": nfd, "content": nfd + ". " + nfd},
-        {"id": "html", "title": "Tin <b>nóng</b>",
-         "content": "<script>alert(1)</script><p>Hà Nội mưa.</p>"},
-        {"id": "big", "title": "Bài dài", "content": "Hà Nội mưa lớn. " * 320_000},  # ~5 MB
-        {"id": "same", "title": "Bản đầu", "content": "Nội dung đầu tiên về Hà Nội."},
-    ]  # fmt: skip
-    run.start_worker()
-    run.publish(valid + extra_valid)
-    run.publish([{"id": "same", "title": "Bản sửa", "content": "Nội dung đã sửa về Hà Nội."}])
-    nested = ('{"x":' * 5000 + "{}" + "}" * 5000).encode()
-    invalid = [
-        (b"bad-json", b"{not json"),
-        (b"bad-utf8", b"\xff\xfe\x00"),
-        (b"no-title", json.dumps({"content": "Thiếu tiêu đề."}).encode()),
-        (b"empty", json.dumps({"title": "", "content": "x"}).encode()),
-        (b"wrong-type", json.dumps({"title": 5, "content": ["x"]}).encode()),
-        (b"nested", nested),
-    ]
-    run.produce(*invalid)
-    run.produce((valid[0]["id"].encode(), None))  # a tombstone: the article goes
-    expected = {a["id"] for a in valid + extra_valid} - {valid[0]["id"]}
-    since = time.monotonic()
-    deadline = since + 300
-    while True:
-        ids = set(indexed_ids(es, run.alias))
-        same = es.options(ignore_status=404).get(index=run.alias, id="same")
-        if ids == expected and same.get("_source", {}).get("title") == "Bản sửa":
-            break
-        if time.monotonic() > deadline:
-            missing, extra = sorted(expected - ids)[:5], sorted(ids - expected)[:5]
-            run.fail_with_logs(f"missing {missing}, extra {extra}")
-        time.sleep(0.5)  # polling interval of the deadline loop
-    outcome = measure("hostile-input", run, es, expected, letters=len(invalid), since=since)
-    outcome.published = len(valid) + len(extra_valid) + 1 + len(invalid) + 1
-    report.append(outcome)
-    letters = {letter.key_b64: letter for letter in run.dead_letters(len(invalid))}
-    assert set(letters) == {DeadLetter.encode(key) for key, _ in invalid}
-    assert all(letter.reason for letter in letters.values())
-    assert (outcome.lost, outcome.duplicated) == (0, 0)
-    assert run.workers[0][0].poll() is None, "the worker died"
-    html = es.get(index=run.alias, id="html")["_source"]
-    assert "<script" not in html["content"] and "alert" not in html["content"]
-    title = es.get(index=run.alias, id="nfd")["_source"]["title"]
-    assert title == unicodedata.normalize("NFC", nfd)
-    assert len(es.get(index=run.alias, id="big")["_source"]["content"]) > 5_000_000

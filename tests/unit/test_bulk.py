@@ -10,6 +10,7 @@ from elasticsearch import ApiError
 
 from config import IndexerSettings
 from indexers.bulk import BulkItem, BulkWriter
+from indexers.mapping import is_tombstone
 from tests.unit.fakes import FakeBulkClient
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(10)]
@@ -127,9 +128,31 @@ async def test_versioned_items_carry_external_versions() -> None:
     assert client.requests[0][0] == {
         "index": {"_index": "alias", "_id": "a", "version": 7, "version_type": "external"}
     }
+    # A versioned delete is a tombstone document under the delete's version, which
+    # stays final against older copies (a real delete's version is forgotten after
+    # index.gc_deletes, 60 s, and on a shard restart).
     assert client.requests[0][2] == {
-        "delete": {"_index": "alias", "_id": "b", "version": 9, "version_type": "external"}
+        "index": {"_index": "alias", "_id": "b", "version": 9, "version_type": "external"}
     }
+    tombstone = client.requests[0][3]
+    assert tombstone["tombstone"] is True and "title" not in tombstone
+    assert is_tombstone(tombstone)
+
+
+async def test_an_unversioned_delete_is_a_real_delete() -> None:
+    client = FakeBulkClient([_answer(200, action="delete")])
+    results = await _writer(client, Recorder()).write([BulkItem("b", None)])
+    assert client.requests[0] == [{"delete": {"_index": "alias", "_id": "b"}}]
+    assert results[0].ok
+
+
+async def test_an_older_copy_after_a_tombstone_is_superseded() -> None:
+    conflict = _answer(409, error="version_conflict_engine_exception")
+    client = FakeBulkClient([_answer(201), conflict])
+    writer = _writer(client, Recorder())
+    await writer.write([BulkItem("a", None, version=9)])
+    (older,) = await writer.write([BulkItem("a", {"title": "t"}, version=7)])
+    assert (older.ok, older.superseded) == (True, True)
 
 
 async def test_version_conflict_means_a_newer_copy_is_there() -> None:
@@ -152,6 +175,30 @@ async def test_write_block_is_waited_out_not_dead_lettered() -> None:
     results = await _writer(client, sleep).write(_items(1))
     assert results[0].ok
     assert len(sleep.delays) == 2
+
+
+async def test_flood_stage_block_is_waited_out_and_named(caplog: pytest.LogCaptureFixture) -> None:
+    # Elasticsearch 8.19's answer for an index with read_only_allow_delete (the
+    # flood-stage watermark's block): HTTP 200, each item 429 cluster_block_exception,
+    # deletes included.
+    reason = (
+        "index [news-v1] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded "
+        "flood-stage watermark, index has read-only-allow-delete block];"
+    )
+
+    def flood(operations: list[dict[str, Any]]) -> dict[str, Any]:
+        error = {"type": "cluster_block_exception", "reason": reason}
+        items = [{action: {"status": 429, "error": error}} for action in ("index", "delete")]
+        return {"errors": True, "items": items}
+
+    client = FakeBulkClient([flood, flood, _answer(201, 200)])
+    items = [BulkItem("a", {"title": "t"}, version=2), BulkItem("b", None, version=3)]
+    sleep = Recorder()
+    with caplog.at_level("WARNING", logger="indexers.bulk"):
+        results = await _writer(client, sleep).write(items)
+    assert [(r.ok, r.superseded) for r in results] == [(True, False), (True, False)]
+    assert len(sleep.delays) == 2
+    assert "flood-stage watermark" in caplog.text and "cluster_block_exception" in caplog.text
 
 
 async def test_refused_credentials_wait_instead_of_failing_every_document() -> None:

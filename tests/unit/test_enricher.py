@@ -79,6 +79,20 @@ def test_given_language_is_kept() -> None:
     assert out.language == "en"
 
 
+def test_fields_kibana_and_the_pages_show_lose_markup_and_control_characters() -> None:
+    out = _enricher().enrich(
+        _raw(
+            author='<img src=x onerror="alert(1)">Lê\u0000 Hoa',
+            source="<script>alert(1)</script>Báo Mẫu",
+            category="<b>Thời sự</b>",
+            tags=["<svg onload=alert(1)>", "mưa\u200b lũ"],
+        )
+    )
+    assert (out.author, out.source) == ("Lê Hoa", "Báo Mẫu")
+    assert out.category is not None and out.category.label == "Thời sự"
+    assert out.tags == ("mưa lũ",)  # a tag of markup only is no tag
+
+
 def test_markup_only_content_is_invalid() -> None:
     with pytest.raises(InvalidArticle, match="no text once HTML is removed"):
         _enricher().enrich(_raw(content="<script>x()</script>"))
