@@ -21,7 +21,17 @@ from kafka.errors import KafkaError
 from config import StackSettings
 from deploy.local import process
 from deploy.local.errors import StackError
-from deploy.local.tls import ensure_tls, write_private
+from deploy.local.es_security import (
+    CLIENT_USER,
+    Admin,
+    AdminError,
+    FileRealm,
+    client_role,
+    new_password,
+    read_env_file,
+    write_env_file,
+)
+from deploy.local.tls import ensure_tls, split_keystore, write_private
 
 # Kafka 4 brokers and Elasticsearch 8.x both need Java 17 or newer.
 MIN_JAVA = 17
@@ -321,13 +331,67 @@ def _run(argv: list[str], log_file: Path) -> int:
 
 
 class ElasticsearchNode(Component):
-    """A single-node Elasticsearch with security off, on loopback."""
+    """A single-node Elasticsearch on loopback: security off, or, with
+    ``es_security``, HTTPS with the stack's CA, the superuser ``elastic`` and a user
+    for tinstream with its own role (see deploy.local.es_security)."""
 
     name = "elasticsearch"
 
     @property
     def log_file(self) -> Path:
         return self.dir / "logs" / "tinstream-local.log"
+
+    @property
+    def secured(self) -> bool:
+        return self.settings.es_security
+
+    @property
+    def url(self) -> str:
+        scheme = "https" if self.secured else "http"
+        return f"{scheme}://127.0.0.1:{self.settings.es_port}"
+
+    @property
+    def tls_dir(self) -> Path:
+        """The CA and node certificate the whole stack shares (Kafka's too)."""
+        return self.settings.dir.resolve() / "tls"
+
+    @property
+    def client_env_file(self) -> Path:
+        return self.settings.dir.resolve() / "client.env"
+
+    def _password(self) -> str:
+        secret = self.settings.es_password
+        if secret is None or len(secret.get_secret_value()) < 6:
+            # Elasticsearch refuses a bootstrap password shorter than 6 characters.
+            raise StackError(
+                self.name,
+                "--es-security needs TINSTREAM_STACK_ES_PASSWORD, 6 characters or more",
+            )
+        return secret.get_secret_value()
+
+    def admin(self) -> Admin:
+        return Admin(self.url, self.tls_dir / "ca.pem", self._password())
+
+    def _security_config(self, conf: Path) -> list[str]:
+        if not self.secured:
+            return ["xpack.security.enabled: false"]
+        # Elasticsearch reads key material from its config directory only.
+        key, chain = split_keystore(ensure_tls(self.tls_dir))
+        certs = conf / "certs"
+        certs.mkdir(exist_ok=True)
+        write_private(certs / "node-key.pem", key)
+        (certs / "node-chain.pem").write_bytes(chain)
+        (certs / "ca.pem").write_bytes((self.tls_dir / "ca.pem").read_bytes())
+        return [
+            "xpack.security.enabled: true",
+            "xpack.security.http.ssl.enabled: true",
+            "xpack.security.http.ssl.key: certs/node-key.pem",
+            "xpack.security.http.ssl.certificate: certs/node-chain.pem",
+            "xpack.security.http.ssl.certificate_authorities: certs/ca.pem",
+            # One node on loopback: no transport TLS to set up (single-node discovery).
+            "xpack.security.transport.ssl.enabled: false",
+            "xpack.security.authc.api_key.enabled: true",
+        ]
 
     def _write_config(self, home: Path) -> Path:
         s = self.settings
@@ -347,7 +411,7 @@ class ElasticsearchNode(Component):
                     "network.host: 127.0.0.1",
                     f"http.port: {s.es_port}",
                     f"transport.port: {s.es_transport_port}",
-                    "xpack.security.enabled: false",
+                    *self._security_config(conf),
                     # A nearly full disk on a shared machine must not turn indices read-only.
                     "cluster.routing.allocation.disk.threshold_enabled: false",
                     "",
@@ -359,6 +423,31 @@ class ElasticsearchNode(Component):
         (options / "heap.options").write_text(f"-Xms{s.es_heap}\n-Xmx{s.es_heap}\n")
         return conf
 
+    def _write_keystore(self, home: Path, env: dict[str, str]) -> None:
+        """The superuser's password as the keystore's ``bootstrap.password``, given on
+        stdin (never an argument another user's ``ps`` could show)."""
+        keystore = Path(env["ES_PATH_CONF"]) / "elasticsearch.keystore"
+        keystore.unlink(missing_ok=True)
+        tool = str(home / "bin" / "elasticsearch-keystore")
+        log = self.dir / "keystore.log"
+        with log.open("wb") as out:
+            for args, given in (
+                (["create"], b""),
+                (["add", "--stdin", "bootstrap.password"], self._password().encode()),
+            ):
+                done = subprocess.run(
+                    [tool, *args],
+                    input=given,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    timeout=120,
+                    check=False,
+                )
+                if done.returncode != 0:
+                    raise StackError(self.name, f"elasticsearch-keystore {args[0]} failed", log)
+        os.chmod(keystore, 0o600)
+
     def start(self, java_home: Path, home: Path) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         conf = self._write_config(home)
@@ -369,6 +458,10 @@ class ElasticsearchNode(Component):
             "ES_JAVA_OPTS": "",
         }
         env.pop("JAVA_HOME", None)
+        if self.secured:
+            self._write_keystore(home, env)
+            # Read at start: the first `up` needs no wait for a reload.
+            self._set_client_user()
         argv = [str(home / "bin" / "elasticsearch"), "-p", str(self.dir / "server.pid")]
         if os.geteuid() == 0:
             # Elasticsearch refuses to run as root. In a user namespace it sees an
@@ -380,11 +473,62 @@ class ElasticsearchNode(Component):
         process.start(argv, pid_file=self.pid_file, out_file=self.out_file, env=env)
 
     def health(self) -> Health:
-        url = f"http://127.0.0.1:{self.settings.es_port}/_cluster/health"
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                body = json.load(response)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            return Health(False, f"no answer from {url}: {exc}")
+        if self.secured:
+            try:
+                body = self.admin().request("GET", "/_cluster/health", timeout_s=5)
+            except AdminError as exc:
+                if exc.status == 401:
+                    return Health(False, "the node refused TINSTREAM_STACK_ES_PASSWORD")
+                return Health(False, f"no answer from {self.url}: {exc}")
+        else:
+            url = f"{self.url}/_cluster/health"
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    body = json.load(response)
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                return Health(False, f"no answer from {url}: {exc}")
         status = body.get("status")
         return Health(status in ("yellow", "green"), f"cluster health {status}")
+
+    def client_env(self) -> dict[str, str]:
+        """The non-secret client settings of this node."""
+        env = {"TINSTREAM_ES_URL": self.url}
+        if self.secured:
+            env |= {
+                "TINSTREAM_ES_CA_CERTS": str(self.tls_dir / "ca.pem"),
+                "TINSTREAM_ES_USERNAME": CLIENT_USER,
+            }
+        return env
+
+    @property
+    def realm(self) -> FileRealm:
+        """The node's file realm (users, roles), reloaded by the node when changed."""
+        return FileRealm(self.dir / "config")
+
+    def _set_client_user(self) -> str:
+        """tinstream's user and role in the realm, with a new password; client.env."""
+        patterns = [p.strip() for p in self.settings.es_client_indices.split(",") if p.strip()]
+        password = new_password()
+        self.realm.set_role(CLIENT_USER, client_role(patterns))
+        self.realm.set_user(CLIENT_USER, password, [CLIENT_USER])
+        write_env_file(
+            self.client_env_file, {**self.client_env(), "TINSTREAM_ES_PASSWORD": password}
+        )
+        return password
+
+    def ensure_client_env(self) -> Path:
+        """``client.env`` with the URL, the CA and credentials the node takes: those
+        already there if it still takes them, else a new password for the user."""
+        admin = self.admin()
+        password = read_env_file(self.client_env_file).get("TINSTREAM_ES_PASSWORD")
+        try:
+            if password and admin.authenticates((CLIENT_USER, password)):
+                return self.client_env_file
+            password = self._set_client_user()
+            if not admin.wait_authenticates((CLIENT_USER, password)):
+                raise StackError(
+                    self.name, f"the node does not take the user {CLIENT_USER!r}", self.log_file
+                )
+        except AdminError as exc:
+            raise StackError(self.name, f"cannot check tinstream's user: {exc}") from None
+        return self.client_env_file
