@@ -32,9 +32,11 @@ log = logging.getLogger(__name__)
 # A delete of a document that is not there has done its job.
 _OK_DELETE = frozenset({200, 404})
 _RETRIABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
-# A whole request refused for its credentials says nothing about the documents:
-# wait for an operator to fix them rather than dead-letter the stream.
-_REQUEST_RETRIABLE = _RETRIABLE_STATUS | {401, 403}
+# A request, or its items, refused for its credentials (401) or their privileges
+# (403) says nothing about the documents: wait, paused, for an operator to fix them
+# rather than dead-letter the stream.
+_REFUSED = frozenset({401, 403})
+_REQUEST_RETRIABLE = _RETRIABLE_STATUS | _REFUSED
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,12 @@ class ItemResult:
 
 Sleep = Callable[[float], Awaitable[None]]
 Hook = Callable[[], None]
+# (status, Elasticsearch's reason) -> the line that says which setting to fix.
+Describe = Callable[[int, str], str]
+
+
+def _describe_refusal(status: int, reason: str) -> str:
+    return f"Elasticsearch refused the credentials ({status}: {reason})"
 
 
 def _nothing() -> None:
@@ -104,6 +112,8 @@ class BulkWriter:
         on_unavailable: called when Elasticsearch cannot take writes and the writer
             starts waiting (the pipeline pauses its partitions).
         on_available: called when writes go through again after that.
+        describe_refusal: the line logged, once per outage, when Elasticsearch
+            refuses the credentials or a privilege (it names the setting to fix).
         sleep, jitter: injectable for tests.
     """
 
@@ -115,6 +125,7 @@ class BulkWriter:
         *,
         on_unavailable: Hook = _nothing,
         on_available: Hook = _nothing,
+        describe_refusal: Describe = _describe_refusal,
         sleep: Sleep = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
     ) -> None:
@@ -123,21 +134,39 @@ class BulkWriter:
         self._settings = settings
         self._on_unavailable = on_unavailable
         self._on_available = on_available
+        self._describe_refusal = describe_refusal
         self._sleep = sleep
         self._jitter = jitter
         self.retries = 0
         self.waiting = False
+        # The refusal already said in this outage: its retries log at debug only.
+        self._refusal_said = False
 
-    async def _wait(self, attempt: int, what: str, count: int) -> None:
+    async def _wait(
+        self, attempt: int, what: str, count: int, *, refused: tuple[int, str] | None = None
+    ) -> None:
         if not self.waiting:
             self.waiting = True
             self._on_unavailable()
         delay = self._backoff(attempt)
-        log.warning("%s; retrying %d documents in %.1fs", what, count, delay)
+        if refused is not None and not self._refusal_said:
+            self._refusal_said = True
+            log.error(
+                "%s; the enriched partitions stay paused and %d documents wait, "
+                "retried every %.0fs at most",
+                self._describe_refusal(*refused),
+                count,
+                self._settings.retry_max_s,
+            )
+        elif refused is not None:
+            log.debug("still refused; retrying %d documents in %.1fs", count, delay)
+        else:
+            log.warning("%s; retrying %d documents in %.1fs", what, count, delay)
         self.retries += 1
         await self._sleep(delay)
 
     def _recovered(self) -> None:
+        self._refusal_said = False
         if self.waiting:
             self.waiting = False
             log.info("Elasticsearch takes writes again")
@@ -176,12 +205,19 @@ class BulkWriter:
                     reason = str(exc)[:1000]
                     results[pending[0]] = ItemResult(False, int(status or 0), "request", reason)
                     return [r for r in results if r is not None]
+                refused = None
+                if isinstance(exc, ApiError) and status in _REFUSED:
+                    refused = (int(status), _request_reason(exc))
                 await self._wait(
-                    attempt, f"Elasticsearch unavailable ({type(exc).__name__})", len(pending)
+                    attempt,
+                    f"Elasticsearch unavailable ({type(exc).__name__})",
+                    len(pending),
+                    refused=refused,
                 )
                 attempt += 1
                 continue
             retry: list[int] = []
+            item_refused: tuple[int, str] | None = None
             for i, entry in zip(pending, response["items"], strict=True):
                 ((action, outcome),) = entry.items()
                 status = int(outcome.get("status", 0))
@@ -192,6 +228,11 @@ class BulkWriter:
                     results[i] = ItemResult(True, status, superseded=True)
                 elif status in _RETRIABLE_STATUS or _blocked(error):
                     retry.append(i)
+                elif status in _REFUSED:
+                    # Per item: a privilege on this index is missing (the whole
+                    # batch, in practice); the documents are fine, so wait.
+                    retry.append(i)
+                    item_refused = item_refused or (status, _reason(error))
                 else:
                     results[i] = ItemResult(
                         False,
@@ -201,10 +242,18 @@ class BulkWriter:
                     )
             pending = retry
             if pending:
-                await self._wait(attempt, "bulk items rejected transiently", len(pending))
+                await self._wait(
+                    attempt, "bulk items rejected transiently", len(pending), refused=item_refused
+                )
                 attempt += 1
         self._recovered()
         return [r for r in results if r is not None]
+
+
+def _request_reason(exc: ApiError) -> str:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    error = body.get("error")
+    return _reason(error) if isinstance(error, dict) else str(exc.message)[:500]
 
 
 def _reason(error: dict[str, Any]) -> str:

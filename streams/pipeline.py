@@ -28,6 +28,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry
 
 from config import Settings
+from indexers.access import auth_message
 from indexers.bulk import BulkWriter
 from indexers.document import DocumentBuilder
 from indexers.lag_history import LagHistoryWriter
@@ -99,6 +100,9 @@ class Pipeline:
             settings.indexer,
             on_unavailable=self._pause_indexing,
             on_available=self._resume_indexing,
+            describe_refusal=lambda status, reason: auth_message(
+                status, reason, settings.elasticsearch
+            ),
         )
         self.index = IndexStage(
             self.writer,
