@@ -185,11 +185,11 @@ class StackSettings(BaseSettings):
     es_transport_port: int = 19300
     # True: Elasticsearch with security on, HTTPS with a certificate from the stack's
     # CA (<dir>/tls/ca.pem), the superuser `elastic` with the password below (from
-    # the environment only), and a user for tinstream with only the privileges it
-    # needs, whose settings go to <dir>/client.env (see deploy/local/es_security.py).
+    # the environment only), and an API key for tinstream with only the privileges
+    # it needs, written to <dir>/client.env (see deploy/local/es_security.py).
     es_security: bool = False
     es_password: SecretStr | None = None
-    # The indices and aliases (comma-separated patterns) tinstream's user may create,
+    # The indices and aliases (comma-separated patterns) tinstream's key may create,
     # write, manage and read: the article alias's and the lag history's.
     es_client_indices: str = "news-*,tinstream-lag*"
     kafka_heap: str = "512m"

@@ -21,16 +21,8 @@ from kafka.errors import KafkaError
 from config import StackSettings
 from deploy.local import process
 from deploy.local.errors import StackError
-from deploy.local.es_security import (
-    CLIENT_USER,
-    Admin,
-    AdminError,
-    FileRealm,
-    client_role,
-    new_password,
-    read_env_file,
-    write_env_file,
-)
+from deploy.local.es_plugin import build_plugin, node_home
+from deploy.local.es_security import Admin, AdminError, read_env_file, write_env_file
 from deploy.local.tls import ensure_tls, split_keystore, write_private
 
 # Kafka 4 brokers and Elasticsearch 8.x both need Java 17 or newer.
@@ -332,8 +324,8 @@ def _run(argv: list[str], log_file: Path) -> int:
 
 class ElasticsearchNode(Component):
     """A single-node Elasticsearch on loopback: security off, or, with
-    ``es_security``, HTTPS with the stack's CA, the superuser ``elastic`` and a user
-    for tinstream with its own role (see deploy.local.es_security)."""
+    ``es_security``, HTTPS with the stack's CA, the superuser ``elastic`` and an API
+    key for tinstream (see deploy.local.es_security and es_plugin)."""
 
     name = "elasticsearch"
 
@@ -459,9 +451,11 @@ class ElasticsearchNode(Component):
         }
         env.pop("JAVA_HOME", None)
         if self.secured:
+            # API keys need the security index, which needs this plugin (es_plugin).
+            version = home.name.removeprefix("elasticsearch-")
+            plugin = build_plugin(home, java_home, self.settings.cache_dir, version)
+            home = node_home(home, self.dir, plugin)
             self._write_keystore(home, env)
-            # Read at start: the first `up` needs no wait for a reload.
-            self._set_client_user()
         argv = [str(home / "bin" / "elasticsearch"), "-p", str(self.dir / "server.pid")]
         if os.geteuid() == 0:
             # Elasticsearch refuses to run as root. In a user namespace it sees an
@@ -494,41 +488,20 @@ class ElasticsearchNode(Component):
         """The non-secret client settings of this node."""
         env = {"TINSTREAM_ES_URL": self.url}
         if self.secured:
-            env |= {
-                "TINSTREAM_ES_CA_CERTS": str(self.tls_dir / "ca.pem"),
-                "TINSTREAM_ES_USERNAME": CLIENT_USER,
-            }
+            env["TINSTREAM_ES_CA_CERTS"] = str(self.tls_dir / "ca.pem")
         return env
 
-    @property
-    def realm(self) -> FileRealm:
-        """The node's file realm (users, roles), reloaded by the node when changed."""
-        return FileRealm(self.dir / "config")
-
-    def _set_client_user(self) -> str:
-        """tinstream's user and role in the realm, with a new password; client.env."""
-        patterns = [p.strip() for p in self.settings.es_client_indices.split(",") if p.strip()]
-        password = new_password()
-        self.realm.set_role(CLIENT_USER, client_role(patterns))
-        self.realm.set_user(CLIENT_USER, password, [CLIENT_USER])
-        write_env_file(
-            self.client_env_file, {**self.client_env(), "TINSTREAM_ES_PASSWORD": password}
-        )
-        return password
-
     def ensure_client_env(self) -> Path:
-        """``client.env`` with the URL, the CA and credentials the node takes: those
-        already there if it still takes them, else a new password for the user."""
+        """``client.env`` with the URL, the CA and an API key for tinstream: the key
+        already there if the node still takes it, else a new one."""
         admin = self.admin()
-        password = read_env_file(self.client_env_file).get("TINSTREAM_ES_PASSWORD")
+        path = self.client_env_file
+        key = read_env_file(path).get("TINSTREAM_ES_API_KEY")
         try:
-            if password and admin.authenticates((CLIENT_USER, password)):
-                return self.client_env_file
-            password = self._set_client_user()
-            if not admin.wait_authenticates((CLIENT_USER, password)):
-                raise StackError(
-                    self.name, f"the node does not take the user {CLIENT_USER!r}", self.log_file
-                )
+            if not key or not admin.authenticates(key):
+                patterns = [p.strip() for p in self.settings.es_client_indices.split(",")]
+                key = str(admin.create_key([p for p in patterns if p])["encoded"])
         except AdminError as exc:
-            raise StackError(self.name, f"cannot check tinstream's user: {exc}") from None
-        return self.client_env_file
+            raise StackError(self.name, f"cannot create tinstream's API key: {exc}") from None
+        write_env_file(path, {**self.client_env(), "TINSTREAM_ES_API_KEY": key})
+        return path

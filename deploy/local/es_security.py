@@ -1,20 +1,11 @@
-"""The secured local Elasticsearch's users: its superuser, tinstream's own user, and
-the ``client.env`` file that hands the client settings over.
+"""The secured local Elasticsearch's administration: its superuser, tinstream's API
+key and the ``client.env`` file that hands the client settings over.
 
 The superuser is ``elastic``, whose password Elasticsearch takes from its keystore's
 ``bootstrap.password`` (written from ``TINSTREAM_STACK_ES_PASSWORD`` through stdin,
-never an argument).
-
-tinstream's credentials are a user of the *file* realm, not an API key: API keys
-live in the ``.security`` system index, whose analysis settings need the
-``analysis-common`` module (``pattern_capture``, ``uax_url_email``), which the
-integ-test-zip distribution on Maven Central does not carry; creating a key there
-fails with ``Unknown filter type [pattern_capture]``. The file realm needs no index:
-the user (``config/users``, a PBKDF2 hash), its role (``config/roles.yml``) and the
-mapping (``config/users_roles``) are files the node reloads within seconds of a
-change, so a password or a privilege can be changed while the node runs.
-
-The role grants only what tinstream does: put its index templates and watch the
+never an argument). With it the stack creates one API key for tinstream (keys live
+in the ``.security`` index, which needs ``deploy.local.es_plugin`` on this
+distribution) with only what tinstream does: put its index templates and watch the
 cluster (``monitor``, ``manage_index_templates``); create, write, manage (aliases,
 blocks, migrations) and read its own indices and aliases. Nothing here puts a
 secret into a message.
@@ -23,12 +14,9 @@ secret into a message.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
-import secrets
 import shlex
 import ssl
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -38,11 +26,9 @@ from typing import Any
 from deploy.local.tls import write_private
 
 SUPERUSER = "elastic"
-CLIENT_USER = "tinstream"
+KEY_NAME = "tinstream"
 CLUSTER_PRIVILEGES = ("monitor", "manage_index_templates")
 INDEX_PRIVILEGES = ("create_index", "manage", "write", "read", "view_index_metadata")
-# Elasticsearch's default for PBKDF2 hashes in the file realm.
-_PBKDF2_ROUNDS = 10_000
 
 
 class AdminError(Exception):
@@ -56,67 +42,17 @@ class AdminError(Exception):
 def client_role(
     index_patterns: list[str], index_privileges: tuple[str, ...] = INDEX_PRIVILEGES
 ) -> dict[str, Any]:
-    """The role descriptor of tinstream's user over these index patterns."""
+    """The role descriptor of tinstream's API key over these index patterns."""
     return {
         "cluster": list(CLUSTER_PRIVILEGES),
         "indices": [{"names": index_patterns, "privileges": list(index_privileges)}],
     }
 
 
-def password_hash(password: str) -> str:
-    """A file-realm hash Elasticsearch verifies: ``{PBKDF2}rounds$salt$key``
-    (HMAC-SHA512, 32-byte salt and key, base64)."""
-    salt = secrets.token_bytes(32)
-    key = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, _PBKDF2_ROUNDS, 32)
-    b64 = base64.b64encode
-    return f"{{PBKDF2}}{_PBKDF2_ROUNDS}${b64(salt).decode()}${b64(key).decode()}"
-
-
-@dataclass(frozen=True)
-class FileRealm:
-    """The node's file realm under its config directory (watched by the node)."""
-
-    conf: Path
-
-    def _read(self, name: str) -> dict[str, str]:
-        path = self.conf / name
-        if not path.exists():
-            return {}
-        lines = (line.partition(":") for line in path.read_text().splitlines())
-        return {k.strip(): v.strip() for k, _, v in lines if k.strip() and not k.startswith("#")}
-
-    def _roles(self) -> dict[str, Any]:
-        path = self.conf / "roles.yml"
-        text = path.read_text() if path.exists() else ""
-        # The stack writes roles.yml as JSON (YAML's subset); anything else is replaced.
-        try:
-            roles = json.loads(text) if text.strip() else {}
-        except ValueError:
-            roles = {}
-        return roles if isinstance(roles, dict) else {}
-
-    def set_role(self, name: str, descriptor: dict[str, Any]) -> None:
-        roles = {**self._roles(), name: descriptor}
-        (self.conf / "roles.yml").write_text(json.dumps(roles, indent=2) + "\n")
-
-    def set_user(self, name: str, password: str, roles: list[str]) -> None:
-        users = {**self._read("users"), name: password_hash(password)}
-        write_private(self.conf / "users", "".join(f"{u}:{h}\n" for u, h in users.items()))
-        members: dict[str, list[str]] = {}
-        for role, names in self._read("users_roles").items():
-            members[role] = [u for u in names.split(",") if u and u != name]
-        for role in roles:
-            members.setdefault(role, []).append(name)
-        write_private(
-            self.conf / "users_roles",
-            "".join(f"{r}:{','.join(u)}\n" for r, u in members.items() if u),
-        )
-
-
 @dataclass(frozen=True)
 class Admin:
-    """HTTPS requests to the node, trusting only the stack's CA; as ``elastic`` unless
-    other credentials are given."""
+    """HTTPS requests to the node, trusting only the stack's CA; as ``elastic``, or
+    with an API key."""
 
     url: str
     ca: Path
@@ -128,17 +64,20 @@ class Admin:
         path: str,
         body: dict[str, Any] | None = None,
         *,
-        user: tuple[str, str] | None = None,
+        api_key: str | None = None,
         timeout_s: float = 10.0,
     ) -> dict[str, Any]:
         """The JSON answer; AdminError with the status and Elasticsearch's reason."""
-        name, password = user or (SUPERUSER, self.password)
-        token = base64.b64encode(f"{name}:{password}".encode()).decode()
+        if api_key is not None:
+            authorization = f"ApiKey {api_key}"
+        else:
+            token = base64.b64encode(f"{SUPERUSER}:{self.password}".encode()).decode()
+            authorization = f"Basic {token}"
         request = urllib.request.Request(
             self.url.rstrip("/") + path,
             data=None if body is None else json.dumps(body).encode(),
             method=method,
-            headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"},
+            headers={"Authorization": authorization, "Content-Type": "application/json"},
         )
         try:
             context = ssl.create_default_context(cafile=str(self.ca))
@@ -150,23 +89,29 @@ class Admin:
             raise AdminError(f"{method} {path}: {exc}") from None
         return answer if isinstance(answer, dict) else {"answer": answer}
 
-    def authenticates(self, user: tuple[str, str]) -> bool:
-        """Whether the node takes these credentials now."""
+    def create_key(
+        self,
+        index_patterns: list[str],
+        *,
+        name: str = KEY_NAME,
+        index_privileges: tuple[str, ...] = INDEX_PRIVILEGES,
+        expiration: str | None = None,
+    ) -> dict[str, Any]:
+        """A new API key (``id``, ``api_key``, ``encoded``) with tinstream's role."""
+        role = client_role(index_patterns, index_privileges)
+        body: dict[str, Any] = {"name": name, "role_descriptors": {name: role}}
+        if expiration is not None:
+            body["expiration"] = expiration
+        return self.request("POST", "/_security/api_key", body)
+
+    def authenticates(self, api_key: str) -> bool:
+        """Whether the node takes this key now (False: refused, expired or unknown)."""
         try:
-            self.request("GET", "/_security/_authenticate", user=user)
+            self.request("GET", "/_security/_authenticate", api_key=api_key)
         except AdminError as exc:
             if exc.status in (401, 403):
                 return False
             raise
-        return True
-
-    def wait_authenticates(self, user: tuple[str, str], timeout_s: float = 30.0) -> bool:
-        """Poll until the node takes them (it reloads its realm files every 5 s)."""
-        deadline = time.monotonic() + timeout_s
-        while not self.authenticates(user):
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.5)
         return True
 
 
@@ -178,10 +123,6 @@ def _reason(exc: urllib.error.HTTPError) -> str:
     if isinstance(error, dict):
         return f"{error.get('type')}: {error.get('reason')}"
     return str(error)
-
-
-def new_password() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def read_env_file(path: Path) -> dict[str, str]:

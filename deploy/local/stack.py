@@ -71,7 +71,7 @@ class Stack:
                 "TINSTREAM_KAFKA_SSL_CAFILE": str(self.kafka.tls_dir / "ca.pem"),
             }
         if self.elasticsearch.secured:
-            # Its password is in client.env only (see ensure_client_env).
+            # The API key is in client.env only (see ensure_client_env).
             env |= self.elasticsearch.client_env()
         return env
 
@@ -165,7 +165,7 @@ class Stack:
         ``client.env`` (a key the node still takes is kept)."""
         if self.elasticsearch.secured and not kafka_only:
             path = self.elasticsearch.ensure_client_env()
-            on_progress(f"Elasticsearch client settings (password included) in {path}")
+            on_progress(f"Elasticsearch client settings (API key included) in {path}")
 
     def down(self) -> list[str]:
         """Stop everything: the workers the stack started first (they use both), then

@@ -78,9 +78,9 @@ def _stack_options(f: F) -> F:
         envvar="TINSTREAM_STACK_ES_SECURITY",
         default=default_of(StackSettings, "es_security"),
         help="Elasticsearch with security on: HTTPS with the stack's CA (<dir>/tls/ca.pem), "
-        "the superuser 'elastic' with the password in TINSTREAM_STACK_ES_PASSWORD, and a "
-        "user 'tinstream' allowed only on TINSTREAM_STACK_ES_CLIENT_INDICES, whose settings "
-        "(password included) go to <dir>/client.env (mode 600).",
+        "the superuser 'elastic' with the password in TINSTREAM_STACK_ES_PASSWORD, and an "
+        "API key for tinstream, allowed only on TINSTREAM_STACK_ES_CLIENT_INDICES, written "
+        "with the URL and the CA to <dir>/client.env (mode 600).",
     )(f)
     return f
 
@@ -126,7 +126,7 @@ def up(kafka_heap: str, es_heap: str, start_timeout_s: float, as_json: bool, **w
         if local.kafka.secured:
             secrets.append("TINSTREAM_KAFKA_SASL_PASSWORD (the stack's password)")
         if local.elasticsearch.secured:
-            secrets.append(f"TINSTREAM_ES_PASSWORD (in {local.elasticsearch.client_env_file})")
+            secrets.append(f"TINSTREAM_ES_API_KEY (in {local.elasticsearch.client_env_file})")
         secret = f" and {' and '.join(secrets)}" if secrets else ""
         click.echo(f"stack: clients use {env}{secret}", err=True)
     if local.elasticsearch.secured:
