@@ -34,6 +34,7 @@ from indexers.document import DocumentBuilder
 from indexers.lag_history import LagHistoryWriter
 from indexers.search import AsyncArticleSearch
 from indexers.web import add_views
+from indexers.web.auth import require_token
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
 from streams.errors import InvalidArticle, StreamsError
@@ -166,6 +167,8 @@ class Pipeline:
         # Faust's own sensors, in the same registry as ours, at /metrics.
         setup_prometheus_sensors(app, "/metrics", self.registry, "tinstream_faust")
         add_views(app, self._search, self.readiness)
+        # Every route but the open ones (health, readiness, metrics, OpenAPI), pages too.
+        require_token(app, s.worker.api_token)
         # Fired after the consumer stopped: nothing will use the clients any more.
         app.on_before_shutdown.connect(self._on_shutdown)
         return app
