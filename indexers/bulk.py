@@ -26,6 +26,7 @@ import orjson
 from elasticsearch import ApiError, AsyncElasticsearch, TransportError
 
 from config import IndexerSettings
+from indexers.errors import IndexerError
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,12 @@ def _nothing() -> None:
     return None
 
 
+class WriterClosed(IndexerError):
+    """The writer was closed while a batch waited for Elasticsearch: the batch ends
+    without results, its events stay unacked, and its offsets uncommitted, so the
+    next worker reads it again."""
+
+
 def _blocked(error: dict[str, Any]) -> bool:
     """A write block (read-only index, e.g. during a migration): wait, do not fail."""
     return error.get("type") == "cluster_block_exception"
@@ -141,6 +148,13 @@ class BulkWriter:
         self.waiting = False
         # The refusal already said in this outage: its retries log at debug only.
         self._refusal_said = False
+        self._closed = asyncio.Event()
+
+    def close(self) -> None:
+        """Stop waiting: a batch that waits for Elasticsearch (down, or refusing the
+        credentials) ends with :class:`WriterClosed` at once, so a worker stops within
+        its deadline whatever state the node is in."""
+        self._closed.set()
 
     async def _wait(
         self, attempt: int, what: str, count: int, *, refused: tuple[int, str] | None = None
@@ -163,7 +177,13 @@ class BulkWriter:
         else:
             log.warning("%s; retrying %d documents in %.1fs", what, count, delay)
         self.retries += 1
-        await self._sleep(delay)
+        sleeping = asyncio.ensure_future(self._sleep(delay))
+        closing = asyncio.ensure_future(self._closed.wait())
+        await asyncio.wait({sleeping, closing}, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in (sleeping, closing):
+            waiter.cancel()
+        if self._closed.is_set():
+            raise WriterClosed(f"closed while {count} documents waited for Elasticsearch")
 
     def _recovered(self) -> None:
         self._refusal_said = False

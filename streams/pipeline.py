@@ -346,6 +346,9 @@ class Pipeline:
         self.app.consumer.resume_partitions(partitions)
 
     async def close(self) -> None:
+        # A batch still waiting for Elasticsearch is given up, unacked (read again
+        # by the next worker), so that shutdown never waits on the node.
+        self.writer.close()
         await self.index.close()
         self._enrichment.close()
         await self._es.close()

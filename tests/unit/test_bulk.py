@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from elastic_transport import ApiResponseMeta, ConnectionError, HttpHeaders, Nod
 from elasticsearch import ApiError
 
 from config import IndexerSettings
-from indexers.bulk import BulkItem, BulkWriter
+from indexers.bulk import BulkItem, BulkWriter, WriterClosed
 from tests.unit.fakes import FakeBulkClient
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(10)]
@@ -217,3 +218,21 @@ async def test_refused_credentials_are_said_once_per_outage(
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert len(errors) == 2
     assert all(e.startswith("said 401") for e in errors)
+
+
+async def test_closing_ends_a_waiting_write_at_once() -> None:
+    # Elasticsearch refuses the key; the worker is asked to stop meanwhile: the write
+    # must end now (its events stay unacked), not after the next backoff.
+    client = FakeBulkClient([_raise(_api_error(401, "expired"))] * 100)
+    forever = asyncio.Event()
+
+    async def long_sleep(delay: float) -> None:
+        await forever.wait()
+
+    writer = BulkWriter(client, "alias", IndexerSettings(), sleep=long_sleep)  # type: ignore[arg-type]
+    write = asyncio.ensure_future(writer.write(_items(2)))
+    while not writer.waiting:
+        await asyncio.sleep(0)
+    writer.close()
+    with pytest.raises(WriterClosed, match="2 documents waited"):
+        await asyncio.wait_for(write, timeout=2)
