@@ -10,6 +10,8 @@ reasons name users, roles, key ids and actions, never passwords or keys.
 
 from __future__ import annotations
 
+from typing import Any
+
 from elastic_transport import TlsError
 from elasticsearch import ApiError
 
@@ -49,12 +51,19 @@ def _status(exc: BaseException) -> int | None:
     return None
 
 
+def refusal_reason(body: Any, fallback: str) -> str:
+    """Elasticsearch's reason for a refusal: which credential failed and why (say,
+    ``API key: api key is expired``) when it says so, else its general reason."""
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        why = error.get("additional_unsuccessful_credentials") or error.get("reason")
+        if why:
+            return str(why)[:500]
+    return fallback[:500]
+
+
 def _reason(exc: ApiError) -> str:
-    body = exc.body if isinstance(exc.body, dict) else {}
-    error = body.get("error")
-    if isinstance(error, dict) and error.get("reason"):
-        return str(error["reason"])[:500]
-    return str(exc.message)[:500]
+    return refusal_reason(exc.body, str(exc.message))
 
 
 def auth_message(status: int, reason: str, settings: ElasticsearchSettings) -> str:

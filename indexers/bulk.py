@@ -26,6 +26,7 @@ import orjson
 from elasticsearch import ApiError, AsyncElasticsearch, TransportError
 
 from config import IndexerSettings
+from indexers.access import refusal_reason
 from indexers.errors import IndexerError
 
 log = logging.getLogger(__name__)
@@ -271,9 +272,7 @@ class BulkWriter:
 
 
 def _request_reason(exc: ApiError) -> str:
-    body = exc.body if isinstance(exc.body, dict) else {}
-    error = body.get("error")
-    return _reason(error) if isinstance(error, dict) else str(exc.message)[:500]
+    return refusal_reason(exc.body, str(exc.message))
 
 
 def _reason(error: dict[str, Any]) -> str:

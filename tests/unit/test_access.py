@@ -97,3 +97,16 @@ def test_waiting_for_the_node_stops_at_once_on_refused_credentials() -> None:
         wait_until_reachable(client, 60.0, settings)  # type: ignore[arg-type]
     assert client.calls == 1
     assert SECRET not in str(caught.value)
+
+
+def test_the_failed_credential_is_said_when_elasticsearch_says_it() -> None:
+    body = {
+        "error": {
+            "type": "security_exception",
+            "reason": "unable to authenticate with provided credentials",
+            "additional_unsuccessful_credentials": "API key: api key is expired",
+        }
+    }
+    exc = AuthenticationException("security_exception", _meta(401), body)
+    said = access_problem(exc, ElasticsearchSettings(api_key=SecretStr(SECRET)))
+    assert said is not None and "(401: API key: api key is expired)" in said
