@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import warnings
 from typing import Any
 
 import faust
@@ -344,6 +345,26 @@ class Pipeline:
         partitions = self._indexing_partitions()
         log.info("resuming %d enriched partitions", len(partitions))
         self.app.consumer.resume_partitions(partitions)
+
+    def stopping(self) -> None:
+        """The worker was asked to stop (before Faust stops the consumer).
+
+        A batch waiting for Elasticsearch (down, or refusing the key) would keep
+        Faust's shutdown waiting for its events forever (``stream_wait_empty``).
+        This worker will not write it: give it up, unacked, and do not wait for its
+        events. Faust then commits only what was acked (tinstream's consumer never
+        commits past an unacked event), so the next worker reads the batch again.
+        A write to a healthy node is waited for as before."""
+        if self.writer.waiting:
+            log.warning(
+                "stopping while Elasticsearch cannot take writes: the waiting "
+                "batch is left unacked, for the next worker"
+            )
+            with warnings.catch_warnings():
+                # Faust warns that a setting changes late; it is read at shutdown.
+                warnings.simplefilter("ignore")
+                self.app.conf.stream_wait_empty = False
+            self.writer.close()
 
     async def close(self) -> None:
         # A batch still waiting for Elasticsearch is given up, unacked (read again

@@ -143,4 +143,11 @@ def worker(
         lag=LagMonitor(kafka_offsets(settings.kafka), window=settings.lag.window),
     )
     settings.worker.data_dir.mkdir(parents=True, exist_ok=True)
-    faust.Worker(pipeline.app, loglevel=log_level.upper(), quiet=True).execute_from_commandline()
+
+    class Worker(faust.Worker):
+        async def on_stop(self) -> None:
+            # Before the app (a child service) stops its consumer.
+            pipeline.stopping()
+            await super().on_stop()
+
+    Worker(pipeline.app, loglevel=log_level.upper(), quiet=True).execute_from_commandline()
