@@ -280,7 +280,7 @@ def test_a_key_refused_mid_stream_pauses_and_loses_nothing(
     for path in (secured.dir / "elasticsearch").glob("**/*.log"):
         texts[str(path)] = path.read_text(errors="replace")
     assert all(h.returncode == 0 for h in helps)
-    _assert_no_secret(texts, secured, key, token)
+    _assert_no_secret(texts, secured, keys=(key,), others=(token,))
     es.close()
 
 
@@ -288,9 +288,14 @@ def _full_role(patterns: list[str]) -> dict[str, Any]:
     return client_role(patterns)
 
 
-def _assert_no_secret(texts: dict[str, str], secured: Secured, *keys: str) -> None:
+def _assert_no_secret(
+    texts: dict[str, str],
+    secured: Secured,
+    keys: tuple[str, ...] = (),
+    others: tuple[str, ...] = (),
+) -> None:
     # A key is "id:secret" in base64; its secret half must not show either.
-    secret_values = {secured.password, secured.key, *keys}
+    secret_values = {secured.password, secured.key, *keys, *others}
     for key in (secured.key, *keys):
         decoded = base64.b64decode(key).decode(errors="replace")
         if ":" in decoded:
@@ -350,4 +355,4 @@ def test_refused_credentials_and_certificates_end_in_one_line(
         assert "refused the credentials" in last and "TINSTREAM_ES_API_KEY" in last, last
     if case == "expired-key":
         assert "api key is expired" in last, last
-    _assert_no_secret({"output": output}, secured, key)
+    _assert_no_secret({"output": output}, secured, keys=(key,))
