@@ -158,6 +158,9 @@ class WorkerSettings(BaseSettings):
     data_dir: Path = Path(".stack/worker")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     commit_interval_s: float = Field(default=1.0, gt=0)
+    # When set, the search API asks for ``Authorization: Bearer <token>`` (401
+    # otherwise); /health, /ready and /metrics stay open (see indexers/web/auth.py).
+    api_token: SecretStr | None = None
 
 
 class StackSettings(BaseSettings):
@@ -180,6 +183,15 @@ class StackSettings(BaseSettings):
     kafka_sasl_password: SecretStr | None = None
     es_port: int = 19200
     es_transport_port: int = 19300
+    # True: Elasticsearch with security on, HTTPS with a certificate from the stack's
+    # CA (<dir>/tls/ca.pem), the superuser `elastic` with the password below (from
+    # the environment only), and an API key for tinstream with only the privileges
+    # it needs, written to <dir>/client.env (see deploy/local/es_security.py).
+    es_security: bool = False
+    es_password: SecretStr | None = None
+    # The indices and aliases (comma-separated patterns) tinstream's key may create,
+    # write, manage and read: the article alias's and the lag history's.
+    es_client_indices: str = "news-*,tinstream-lag*"
     kafka_heap: str = "512m"
     es_heap: str = "1g"
     java_home: Path | None = None

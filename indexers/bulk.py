@@ -27,6 +27,8 @@ import orjson
 from elasticsearch import ApiError, AsyncElasticsearch, TransportError
 
 from config import IndexerSettings
+from indexers.access import refusal_reason
+from indexers.errors import IndexerError
 from indexers.mapping import TOMBSTONE_FIELD
 
 log = logging.getLogger(__name__)
@@ -34,9 +36,11 @@ log = logging.getLogger(__name__)
 # A delete of a document that is not there has done its job.
 _OK_DELETE = frozenset({200, 404})
 _RETRIABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
-# A whole request refused for its credentials says nothing about the documents:
-# wait for an operator to fix them rather than dead-letter the stream.
-_REQUEST_RETRIABLE = _RETRIABLE_STATUS | {401, 403}
+# A request, or its items, refused for its credentials (401) or their privileges
+# (403) says nothing about the documents: wait, paused, for an operator to fix them
+# rather than dead-letter the stream.
+_REFUSED = frozenset({401, 403})
+_REQUEST_RETRIABLE = _RETRIABLE_STATUS | _REFUSED
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +98,22 @@ class ItemResult:
 
 Sleep = Callable[[float], Awaitable[None]]
 Hook = Callable[[], None]
+# (status, Elasticsearch's reason) -> the line that says which setting to fix.
+Describe = Callable[[int, str], str]
+
+
+def _describe_refusal(status: int, reason: str) -> str:
+    return f"Elasticsearch refused the credentials ({status}: {reason})"
 
 
 def _nothing() -> None:
     return None
+
+
+class WriterClosed(IndexerError):
+    """The writer was closed while a batch waited for Elasticsearch: the batch ends
+    without results, its events stay unacked, and its offsets uncommitted, so the
+    next worker reads it again."""
 
 
 def _blocked(error: dict[str, Any]) -> bool:
@@ -115,6 +131,8 @@ class BulkWriter:
         on_unavailable: called when Elasticsearch cannot take writes and the writer
             starts waiting (the pipeline pauses its partitions).
         on_available: called when writes go through again after that.
+        describe_refusal: the line logged, once per outage, when Elasticsearch
+            refuses the credentials or a privilege (it names the setting to fix).
         sleep, jitter: injectable for tests.
     """
 
@@ -126,6 +144,7 @@ class BulkWriter:
         *,
         on_unavailable: Hook = _nothing,
         on_available: Hook = _nothing,
+        describe_refusal: Describe = _describe_refusal,
         sleep: Sleep = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
     ) -> None:
@@ -134,21 +153,52 @@ class BulkWriter:
         self._settings = settings
         self._on_unavailable = on_unavailable
         self._on_available = on_available
+        self._describe_refusal = describe_refusal
         self._sleep = sleep
         self._jitter = jitter
         self.retries = 0
         self.waiting = False
+        # The refusal already said in this outage: its retries log at debug only.
+        self._refusal_said = False
+        self._closed = asyncio.Event()
 
-    async def _wait(self, attempt: int, what: str, count: int) -> None:
+    def close(self) -> None:
+        """Stop waiting: a batch that waits for Elasticsearch (down, or refusing the
+        credentials) ends with :class:`WriterClosed` at once, so a worker stops within
+        its deadline whatever state the node is in."""
+        self._closed.set()
+
+    async def _wait(
+        self, attempt: int, what: str, count: int, *, refused: tuple[int, str] | None = None
+    ) -> None:
         if not self.waiting:
             self.waiting = True
             self._on_unavailable()
         delay = self._backoff(attempt)
-        log.warning("%s; retrying %d documents in %.1fs", what, count, delay)
+        if refused is not None and not self._refusal_said:
+            self._refusal_said = True
+            log.error(
+                "%s; the enriched partitions stay paused and %d documents wait, "
+                "retried every %.0fs at most",
+                self._describe_refusal(*refused),
+                count,
+                self._settings.retry_max_s,
+            )
+        elif refused is not None:
+            log.debug("still refused; retrying %d documents in %.1fs", count, delay)
+        else:
+            log.warning("%s; retrying %d documents in %.1fs", what, count, delay)
         self.retries += 1
-        await self._sleep(delay)
+        sleeping = asyncio.ensure_future(self._sleep(delay))
+        closing = asyncio.ensure_future(self._closed.wait())
+        await asyncio.wait({sleeping, closing}, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in (sleeping, closing):
+            waiter.cancel()
+        if self._closed.is_set():
+            raise WriterClosed(f"closed while {count} documents waited for Elasticsearch")
 
     def _recovered(self) -> None:
+        self._refusal_said = False
         if self.waiting:
             self.waiting = False
             log.info("Elasticsearch takes writes again")
@@ -187,13 +237,20 @@ class BulkWriter:
                     reason = str(exc)[:1000]
                     results[pending[0]] = ItemResult(False, int(status or 0), "request", reason)
                     return [r for r in results if r is not None]
+                refused = None
+                if isinstance(exc, ApiError) and status in _REFUSED:
+                    refused = (int(status), _request_reason(exc))
                 await self._wait(
-                    attempt, f"Elasticsearch unavailable ({type(exc).__name__})", len(pending)
+                    attempt,
+                    f"Elasticsearch unavailable ({type(exc).__name__})",
+                    len(pending),
+                    refused=refused,
                 )
                 attempt += 1
                 continue
             retry: list[int] = []
             why = ""
+            item_refused: tuple[int, str] | None = None
             for i, entry in zip(pending, response["items"], strict=True):
                 ((action, outcome),) = entry.items()
                 status = int(outcome.get("status", 0))
@@ -207,6 +264,11 @@ class BulkWriter:
                     # Say why in the warning: a flood-stage block (429
                     # cluster_block_exception) needs an operator, a busy node does not.
                     why = why or f" ({status} {error.get('type')}: {_reason(error)[:300]})"
+                elif status in _REFUSED:
+                    # Per item: a privilege on this index is missing (the whole
+                    # batch, in practice); the documents are fine, so wait.
+                    retry.append(i)
+                    item_refused = item_refused or (status, _reason(error))
                 else:
                     results[i] = ItemResult(
                         False,
@@ -216,10 +278,19 @@ class BulkWriter:
                     )
             pending = retry
             if pending:
-                await self._wait(attempt, f"bulk items rejected transiently{why}", len(pending))
+                await self._wait(
+                    attempt,
+                    f"bulk items rejected transiently{why}",
+                    len(pending),
+                    refused=item_refused,
+                )
                 attempt += 1
         self._recovered()
         return [r for r in results if r is not None]
+
+
+def _request_reason(exc: ApiError) -> str:
+    return refusal_reason(exc.body, str(exc.message))
 
 
 def _reason(error: dict[str, Any]) -> str:

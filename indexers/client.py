@@ -8,6 +8,7 @@ from typing import Any
 from elasticsearch import ApiError, AsyncElasticsearch, Elasticsearch, TransportError
 
 from config import ElasticsearchSettings
+from indexers.access import AccessError, access_problem
 
 
 def _options(settings: ElasticsearchSettings) -> dict[str, Any]:
@@ -34,14 +35,22 @@ def make_async_client(settings: ElasticsearchSettings) -> AsyncElasticsearch:
     return AsyncElasticsearch(**_options(settings))
 
 
-def wait_until_reachable(client: Elasticsearch, timeout_s: float) -> None:
-    """Poll cluster health until yellow or green, or raise the last error at the deadline."""
+def wait_until_reachable(
+    client: Elasticsearch, timeout_s: float, settings: ElasticsearchSettings | None = None
+) -> None:
+    """Poll cluster health until yellow or green, or raise the last error at the deadline.
+
+    With ``settings``: refused credentials or an untrusted certificate raise
+    :class:`AccessError` at once, naming the setting (waiting would not fix them)."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
             client.cluster.health(wait_for_status="yellow", timeout="5s")
             return
-        except (ApiError, TransportError):
+        except (ApiError, TransportError) as exc:
+            problem = access_problem(exc, settings) if settings is not None else None
+            if problem is not None:
+                raise AccessError(problem) from None
             if time.monotonic() > deadline:
                 raise
             time.sleep(1.0)

@@ -30,6 +30,8 @@ class LagHistoryWriter:
     def __init__(self, es: AsyncElasticsearch, alias: str) -> None:
         self._es = es
         self._alias = alias
+        # The same failure every interval is said once, until a write goes through.
+        self._failing = False
 
     async def write(self, documents: Iterable[dict[str, Any]]) -> int:
         """Writes the documents; how many Elasticsearch accepted (0 when it could not)."""
@@ -41,8 +43,13 @@ class LagHistoryWriter:
         try:
             response = await self._es.bulk(operations=operations)
         except (ApiError, TransportError) as exc:
-            log.warning("cannot write the lag history: %s", exc)
+            if not self._failing:
+                log.warning("cannot write the lag history (said once until it can): %s", exc)
+            else:
+                log.debug("cannot write the lag history: %s", exc)
+            self._failing = True
             return 0
+        self._failing = False
         items = response.get("items", [])
         refused = sum(1 for item in items if item.get("index", {}).get("error"))
         if refused:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import warnings
 from typing import Any
 
 import faust
@@ -28,11 +29,13 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry
 
 from config import Settings
+from indexers.access import auth_message
 from indexers.bulk import BulkWriter
 from indexers.document import DocumentBuilder
 from indexers.lag_history import LagHistoryReader, LagHistoryWriter
 from indexers.search_async import AsyncArticleSearch
 from indexers.web import add_pages, add_views
+from indexers.web.auth import require_token
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
 from streams.errors import InvalidArticle, StreamsError
@@ -109,6 +112,9 @@ class Pipeline:
             settings.indexer,
             on_unavailable=self._pause_indexing,
             on_available=self._resume_indexing,
+            describe_refusal=lambda status, reason: auth_message(
+                status, reason, settings.elasticsearch
+            ),
         )
         self.index = IndexStage(
             self.writer,
@@ -173,6 +179,8 @@ class Pipeline:
         setup_prometheus_sensors(app, "/metrics", self.registry, "tinstream_faust")
         add_views(app, self._search, self.readiness)
         add_pages(app, self.status.snapshot)
+        # Every route but the open ones (health, readiness, metrics, OpenAPI), pages too.
+        require_token(app, s.worker.api_token)
         # Fired after the consumer stopped: nothing will use the clients any more.
         app.on_before_shutdown.connect(self._on_shutdown)
         return app
@@ -365,7 +373,30 @@ class Pipeline:
         log.info("resuming %d enriched partitions", len(partitions))
         self.app.consumer.resume_partitions(partitions)
 
+    def stopping(self) -> None:
+        """The worker was asked to stop (before Faust stops the consumer).
+
+        A batch waiting for Elasticsearch (down, or refusing the key) would keep
+        Faust's shutdown waiting for its events forever (``stream_wait_empty``).
+        This worker will not write it: give it up, unacked, and do not wait for its
+        events. Faust then commits only what was acked (tinstream's consumer never
+        commits past an unacked event), so the next worker reads the batch again.
+        A write to a healthy node is waited for as before."""
+        if self.writer.waiting:
+            log.warning(
+                "stopping while Elasticsearch cannot take writes: the waiting "
+                "batch is left unacked, for the next worker"
+            )
+            with warnings.catch_warnings():
+                # Faust warns that a setting changes late; it is read at shutdown.
+                warnings.simplefilter("ignore")
+                self.app.conf.stream_wait_empty = False
+            self.writer.close()
+
     async def close(self) -> None:
+        # A batch still waiting for Elasticsearch is given up, unacked (read again
+        # by the next worker), so that shutdown never waits on the node.
+        self.writer.close()
         await self.index.close()
         self._enrichment.close()
         await self._es.close()

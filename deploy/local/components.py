@@ -21,7 +21,9 @@ from kafka.errors import KafkaError
 from config import StackSettings
 from deploy.local import process
 from deploy.local.errors import StackError
-from deploy.local.tls import ensure_tls, write_private
+from deploy.local.es_plugin import build_plugin, node_home
+from deploy.local.es_security import Admin, AdminError, read_env_file, write_env_file
+from deploy.local.tls import ensure_tls, split_keystore, write_private
 
 # Kafka 4 brokers and Elasticsearch 8.x both need Java 17 or newer.
 MIN_JAVA = 17
@@ -321,13 +323,67 @@ def _run(argv: list[str], log_file: Path) -> int:
 
 
 class ElasticsearchNode(Component):
-    """A single-node Elasticsearch with security off, on loopback."""
+    """A single-node Elasticsearch on loopback: security off, or, with
+    ``es_security``, HTTPS with the stack's CA, the superuser ``elastic`` and an API
+    key for tinstream (see deploy.local.es_security and es_plugin)."""
 
     name = "elasticsearch"
 
     @property
     def log_file(self) -> Path:
         return self.dir / "logs" / "tinstream-local.log"
+
+    @property
+    def secured(self) -> bool:
+        return self.settings.es_security
+
+    @property
+    def url(self) -> str:
+        scheme = "https" if self.secured else "http"
+        return f"{scheme}://127.0.0.1:{self.settings.es_port}"
+
+    @property
+    def tls_dir(self) -> Path:
+        """The CA and node certificate the whole stack shares (Kafka's too)."""
+        return self.settings.dir.resolve() / "tls"
+
+    @property
+    def client_env_file(self) -> Path:
+        return self.settings.dir.resolve() / "client.env"
+
+    def _password(self) -> str:
+        secret = self.settings.es_password
+        if secret is None or len(secret.get_secret_value()) < 6:
+            # Elasticsearch refuses a bootstrap password shorter than 6 characters.
+            raise StackError(
+                self.name,
+                "--es-security needs TINSTREAM_STACK_ES_PASSWORD, 6 characters or more",
+            )
+        return secret.get_secret_value()
+
+    def admin(self) -> Admin:
+        return Admin(self.url, self.tls_dir / "ca.pem", self._password())
+
+    def _security_config(self, conf: Path) -> list[str]:
+        if not self.secured:
+            return ["xpack.security.enabled: false"]
+        # Elasticsearch reads key material from its config directory only.
+        key, chain = split_keystore(ensure_tls(self.tls_dir))
+        certs = conf / "certs"
+        certs.mkdir(exist_ok=True)
+        write_private(certs / "node-key.pem", key)
+        (certs / "node-chain.pem").write_bytes(chain)
+        (certs / "ca.pem").write_bytes((self.tls_dir / "ca.pem").read_bytes())
+        return [
+            "xpack.security.enabled: true",
+            "xpack.security.http.ssl.enabled: true",
+            "xpack.security.http.ssl.key: certs/node-key.pem",
+            "xpack.security.http.ssl.certificate: certs/node-chain.pem",
+            "xpack.security.http.ssl.certificate_authorities: certs/ca.pem",
+            # One node on loopback: no transport TLS to set up (single-node discovery).
+            "xpack.security.transport.ssl.enabled: false",
+            "xpack.security.authc.api_key.enabled: true",
+        ]
 
     def _write_config(self, home: Path) -> Path:
         s = self.settings
@@ -347,7 +403,7 @@ class ElasticsearchNode(Component):
                     "network.host: 127.0.0.1",
                     f"http.port: {s.es_port}",
                     f"transport.port: {s.es_transport_port}",
-                    "xpack.security.enabled: false",
+                    *self._security_config(conf),
                     # A nearly full disk on a shared machine must not turn indices read-only.
                     "cluster.routing.allocation.disk.threshold_enabled: false",
                     "",
@@ -359,6 +415,31 @@ class ElasticsearchNode(Component):
         (options / "heap.options").write_text(f"-Xms{s.es_heap}\n-Xmx{s.es_heap}\n")
         return conf
 
+    def _write_keystore(self, home: Path, env: dict[str, str]) -> None:
+        """The superuser's password as the keystore's ``bootstrap.password``, given on
+        stdin (never an argument another user's ``ps`` could show)."""
+        keystore = Path(env["ES_PATH_CONF"]) / "elasticsearch.keystore"
+        keystore.unlink(missing_ok=True)
+        tool = str(home / "bin" / "elasticsearch-keystore")
+        log = self.dir / "keystore.log"
+        with log.open("wb") as out:
+            for args, given in (
+                (["create"], b""),
+                (["add", "--stdin", "bootstrap.password"], self._password().encode()),
+            ):
+                done = subprocess.run(
+                    [tool, *args],
+                    input=given,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    timeout=120,
+                    check=False,
+                )
+                if done.returncode != 0:
+                    raise StackError(self.name, f"elasticsearch-keystore {args[0]} failed", log)
+        os.chmod(keystore, 0o600)
+
     def start(self, java_home: Path, home: Path) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         conf = self._write_config(home)
@@ -369,6 +450,12 @@ class ElasticsearchNode(Component):
             "ES_JAVA_OPTS": "",
         }
         env.pop("JAVA_HOME", None)
+        if self.secured:
+            # API keys need the security index, which needs this plugin (es_plugin).
+            version = home.name.removeprefix("elasticsearch-")
+            plugin = build_plugin(home, java_home, self.settings.cache_dir, version)
+            home = node_home(home, self.dir, plugin)
+            self._write_keystore(home, env)
         argv = [str(home / "bin" / "elasticsearch"), "-p", str(self.dir / "server.pid")]
         if os.geteuid() == 0:
             # Elasticsearch refuses to run as root. In a user namespace it sees an
@@ -380,11 +467,41 @@ class ElasticsearchNode(Component):
         process.start(argv, pid_file=self.pid_file, out_file=self.out_file, env=env)
 
     def health(self) -> Health:
-        url = f"http://127.0.0.1:{self.settings.es_port}/_cluster/health"
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                body = json.load(response)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            return Health(False, f"no answer from {url}: {exc}")
+        if self.secured:
+            try:
+                body = self.admin().request("GET", "/_cluster/health", timeout_s=5)
+            except AdminError as exc:
+                if exc.status == 401:
+                    return Health(False, "the node refused TINSTREAM_STACK_ES_PASSWORD")
+                return Health(False, f"no answer from {self.url}: {exc}")
+        else:
+            url = f"{self.url}/_cluster/health"
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    body = json.load(response)
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                return Health(False, f"no answer from {url}: {exc}")
         status = body.get("status")
         return Health(status in ("yellow", "green"), f"cluster health {status}")
+
+    def client_env(self) -> dict[str, str]:
+        """The non-secret client settings of this node."""
+        env = {"TINSTREAM_ES_URL": self.url}
+        if self.secured:
+            env["TINSTREAM_ES_CA_CERTS"] = str(self.tls_dir / "ca.pem")
+        return env
+
+    def ensure_client_env(self) -> Path:
+        """``client.env`` with the URL, the CA and an API key for tinstream: the key
+        already there if the node still takes it, else a new one."""
+        admin = self.admin()
+        path = self.client_env_file
+        key = read_env_file(path).get("TINSTREAM_ES_API_KEY")
+        try:
+            if not key or not admin.authenticates(key):
+                patterns = [p.strip() for p in self.settings.es_client_indices.split(",")]
+                key = str(admin.create_key([p for p in patterns if p])["encoded"])
+        except AdminError as exc:
+            raise StackError(self.name, f"cannot create tinstream's API key: {exc}") from None
+        write_env_file(path, {**self.client_env(), "TINSTREAM_ES_API_KEY": key})
+        return path

@@ -70,6 +70,9 @@ class Stack:
                 "TINSTREAM_KAFKA_SASL_USERNAME": self.settings.kafka_sasl_username,
                 "TINSTREAM_KAFKA_SSL_CAFILE": str(self.kafka.tls_dir / "ca.pem"),
             }
+        if self.elasticsearch.secured:
+            # The API key is in client.env only (see ensure_client_env).
+            env |= self.elasticsearch.client_env()
         return env
 
     def _version(self, component: Component) -> str:
@@ -118,6 +121,7 @@ class Stack:
         pending = [c for c in wanted if not c.health().ok]
         if not pending:
             on_progress("stack already running")
+            self._client_env(on_progress, kafka_only=kafka_only)
             return self.status(kafka_only=kafka_only)
         on_progress("fetching components (cached after the first time)")
         kafka_libs, es_home = self.fetch()
@@ -153,7 +157,15 @@ class Stack:
                 )
             if waiting:
                 time.sleep(0.5)
+        self._client_env(on_progress, kafka_only=kafka_only)
         return self.status(kafka_only=kafka_only)
+
+    def _client_env(self, on_progress: Callable[[str], None], *, kafka_only: bool) -> None:
+        """With a secured Elasticsearch: its client settings, API key included, in
+        ``client.env`` (a key the node still takes is kept)."""
+        if self.elasticsearch.secured and not kafka_only:
+            path = self.elasticsearch.ensure_client_env()
+            on_progress(f"Elasticsearch client settings (API key included) in {path}")
 
     def down(self) -> list[str]:
         """Stop everything: the workers the stack started first (they use both), then

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 VALID_DAYS = 825
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z ]+)-----\r?\n.*?-----END \1-----", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,21 @@ def ensure_tls(directory: Path) -> TlsFiles:
     )
     files.ca.write_bytes(ca_cert.public_bytes(pem))
     return files
+
+
+def split_keystore(files: TlsFiles) -> tuple[bytes, bytes]:
+    """The broker's key and its certificate chain as two PEM texts, for servers that
+    take them apart (Elasticsearch's ``ssl.key`` and ``ssl.certificate``): the same
+    node certificate, signed by the same CA."""
+    key, chain = b"", b""
+    for match in _PEM_BLOCK.finditer(files.broker.read_bytes()):
+        if match.group(1).endswith(b"PRIVATE KEY"):
+            key += match.group(0) + b"\n"
+        elif match.group(1) == b"CERTIFICATE":
+            chain += match.group(0) + b"\n"
+    if not key or not chain:
+        raise ValueError(f"{files.broker} holds no key and certificate")
+    return key, chain
 
 
 def write_private(path: Path, data: bytes | str) -> None:

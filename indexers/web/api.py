@@ -33,6 +33,7 @@ from indexers.search_parameters import (
     QUERY_HELP,
     search_request,
 )
+from indexers.web.auth import document_bearer
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ def add_views(app: faust.App, search: AsyncArticleSearch, readiness: Readiness) 
         return await _respond(view, lambda: search.article(article_id))
 
     async def openapi_view(view: Any, request: Any) -> Any:
-        return view.json(openapi())
+        return view.json(document_bearer(openapi()))
 
     app.page("/health")(health)
     app.page("/ready")(ready)

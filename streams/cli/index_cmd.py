@@ -7,6 +7,7 @@ import sys
 import click
 
 from config import ElasticsearchSettings
+from indexers.access import access_problem
 from indexers.client import make_client
 from indexers.document import DocumentBuilder
 from indexers.errors import IndexerError
@@ -58,10 +59,11 @@ def migrate(es_url: str, alias: str, method: str, delete_old: bool, as_json: boo
         ) as bar:
             report = migration.run(_method(method), delete_old=delete_old, progress=bar.update)
     except IndexerError as exc:
-        click.echo(f"migration failed: {exc}", err=True)
+        click.echo(f"migration failed: {access_problem(exc, settings) or exc}", err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - e.g. Elasticsearch unreachable: one line, no traceback
-        click.echo(f"migration failed: {type(exc).__name__}: {exc}", err=True)
+        said = access_problem(exc, settings) or f"{type(exc).__name__}: {exc}"
+        click.echo(f"migration failed: {said}", err=True)
         sys.exit(1)
     finally:
         client.close()

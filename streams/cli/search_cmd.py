@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from config import ElasticsearchSettings
+from indexers.access import access_problem
 from indexers.client import make_client
 from indexers.errors import SearchError
 from indexers.search import INTERVALS, SearchRequest, SearchResult
@@ -116,11 +117,12 @@ def _run(
 ) -> R:
     """``action`` on a search client of ``alias``; a failure is one line (after
     ``prefix``) and exit status 1."""
-    client = make_client(ElasticsearchSettings(url=es_url, alias=alias))
+    settings = ElasticsearchSettings(url=es_url, alias=alias)
+    client = make_client(settings)
     try:
         return action(ArticleSearch(client, alias, WordSegmenter()))
     except SearchError as exc:
-        click.echo(f"{prefix}{exc}", err=True)
+        click.echo(f"{prefix}{access_problem(exc, settings) or exc}", err=True)
         # 1, not 2: exit status 2 is click's, for usage errors only.
         sys.exit(1)
     finally:

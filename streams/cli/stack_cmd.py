@@ -72,6 +72,16 @@ def _stack_options(f: F) -> F:
         default=default_of(StackSettings, "es_port"),
         help="Elasticsearch HTTP port.",
     )(f)
+    f = env_option(
+        "--es-security/--no-es-security",
+        "es_security",
+        envvar="TINSTREAM_STACK_ES_SECURITY",
+        default=default_of(StackSettings, "es_security"),
+        help="Elasticsearch with security on: HTTPS with the stack's CA (<dir>/tls/ca.pem), "
+        "the superuser 'elastic' with the password in TINSTREAM_STACK_ES_PASSWORD, and an "
+        "API key for tinstream, allowed only on TINSTREAM_STACK_ES_CLIENT_INDICES, written "
+        "with the URL and the CA to <dir>/client.env (mode 600).",
+    )(f)
     return f
 
 
@@ -110,14 +120,18 @@ def up(kafka_heap: str, es_heap: str, start_timeout_s: float, as_json: bool, **w
         click.echo(f"stack up failed: {exc}", err=True)
         sys.exit(1)
     _print_status(statuses, as_json)
-    if settings.kafka_brokers > 1 or local.kafka.secured:
+    if settings.kafka_brokers > 1 or local.kafka.secured or local.elasticsearch.secured:
         env = " ".join(f"{k}={v}" for k, v in local.client_env().items())
-        secret = (
-            " and TINSTREAM_KAFKA_SASL_PASSWORD (the stack's password)"
-            if local.kafka.secured
-            else ""
-        )
+        secrets = []
+        if local.kafka.secured:
+            secrets.append("TINSTREAM_KAFKA_SASL_PASSWORD (the stack's password)")
+        if local.elasticsearch.secured:
+            secrets.append(f"TINSTREAM_ES_API_KEY (in {local.elasticsearch.client_env_file})")
+        secret = f" and {' and '.join(secrets)}" if secrets else ""
         click.echo(f"stack: clients use {env}{secret}", err=True)
+    if local.elasticsearch.secured:
+        path = local.elasticsearch.client_env_file
+        click.echo(f"stack: set -a; . {path}; set +a   # Elasticsearch client settings", err=True)
 
 
 @stack.command()

@@ -74,6 +74,7 @@ def worker(
     import faust
     from prometheus_client import CollectorRegistry
 
+    from indexers.access import access_problem
     from indexers.client import make_async_client, make_client, wait_until_reachable
     from indexers.document import DocumentBuilder
     from indexers.errors import IndexerError
@@ -102,17 +103,21 @@ def worker(
         ensure_topics(settings.kafka, settings.topics)
         es = make_client(settings.elasticsearch)
         try:
-            wait_until_reachable(es, settings.elasticsearch.request_timeout_s * 2)
+            wait_until_reachable(
+                es, settings.elasticsearch.request_timeout_s * 2, settings.elasticsearch
+            )
             ensure_index(es, settings.elasticsearch)
             if settings.lag.history:
                 ensure_lag_index(es, settings.lag.history_alias)
         finally:
             es.close()
     except (StreamsError, IndexerError) as exc:
-        click.echo(f"worker cannot start: {exc}", err=True)
+        problem = access_problem(exc, settings.elasticsearch)
+        click.echo(f"worker cannot start: {problem or exc}", err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - e.g. Elasticsearch unreachable at the deadline
-        click.echo(f"worker cannot start: {type(exc).__name__}: {exc}", err=True)
+        problem = access_problem(exc, settings.elasticsearch)
+        click.echo(f"worker cannot start: {problem or f'{type(exc).__name__}: {exc}'}", err=True)
         sys.exit(1)
 
     enrichment: EnrichmentRunner
@@ -138,4 +143,11 @@ def worker(
         lag=LagMonitor(kafka_offsets(settings.kafka), window=settings.lag.window),
     )
     settings.worker.data_dir.mkdir(parents=True, exist_ok=True)
-    faust.Worker(pipeline.app, loglevel=log_level.upper(), quiet=True).execute_from_commandline()
+
+    class Worker(faust.Worker):
+        async def on_stop(self) -> None:
+            # Before the app (a child service) stops its consumer.
+            pipeline.stopping()
+            await super().on_stop()
+
+    Worker(pipeline.app, loglevel=log_level.upper(), quiet=True).execute_from_commandline()

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from config import IndexerSettings
-from indexers.bulk import BulkItem, ItemResult
+from indexers.bulk import BulkItem, ItemResult, WriterClosed
 from indexers.document import DocumentBuilder
 from streams.errors import InvalidArticle
 from streams.metrics import PipelineMetrics
@@ -237,5 +237,7 @@ class IndexStage:
         while self._writing:
             try:
                 await self._writing.popleft()
+            except WriterClosed as exc:
+                log.warning("%s: left unacked, read again by the next worker", exc)
             except Exception:
                 log.exception("the last bulk write failed while shutting down")

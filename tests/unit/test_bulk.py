@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from elastic_transport import ApiResponseMeta, ConnectionError, HttpHeaders, Nod
 from elasticsearch import ApiError
 
 from config import IndexerSettings
-from indexers.bulk import BulkItem, BulkWriter
+from indexers.bulk import BulkItem, BulkWriter, WriterClosed
 from indexers.mapping import is_tombstone
 from tests.unit.fakes import FakeBulkClient
 
@@ -221,3 +222,64 @@ async def test_outage_pauses_once_and_resumes_once() -> None:
     await writer.write(_items(1))
     assert events == ["pause", "resume"]
     assert not writer.waiting
+
+
+async def test_a_missing_write_privilege_waits_and_is_said_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A role without `write` on the index: every item is refused with 403; the
+    # documents are fine, so nothing may be dead-lettered: wait, paused, until the
+    # privilege is granted, and say so once, naming the setting.
+    refused = _answer(403, 403, error="security_exception")
+    client = FakeBulkClient([refused] * 4 + [_answer(201, 201)])
+    events: list[str] = []
+    writer = _writer(
+        client,
+        Recorder(),
+        on_unavailable=lambda: events.append("pause"),
+        on_available=lambda: events.append("resume"),
+        describe_refusal=lambda status, reason: f"REFUSED {status} check TINSTREAM_ES_API_KEY",
+    )
+    with caplog.at_level("DEBUG", logger="indexers.bulk"):
+        results = await writer.write(_items(2))
+    assert [r.ok for r in results] == [True, True]
+    assert events == ["pause", "resume"]
+    said = [r for r in caplog.records if "TINSTREAM_ES_API_KEY" in r.getMessage()]
+    assert len(said) == 1 and said[0].levelname == "ERROR"
+    assert "2 documents wait" in said[0].getMessage()
+    # The other refusals are debug lines, not a warning per retry.
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+
+
+async def test_refused_credentials_are_said_once_per_outage(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    expired = _raise(_api_error(401, "api key is expired"))
+    client = FakeBulkClient([expired] * 3 + [_answer(201)] + [expired] * 2 + [_answer(201)])
+    writer = _writer(
+        client, Recorder(), describe_refusal=lambda status, reason: f"said {status} {reason}"
+    )
+    with caplog.at_level("INFO", logger="indexers.bulk"):
+        await writer.write(_items(1))
+        await writer.write(_items(1))
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 2
+    assert all(e.startswith("said 401") for e in errors)
+
+
+async def test_closing_ends_a_waiting_write_at_once() -> None:
+    # Elasticsearch refuses the key; the worker is asked to stop meanwhile: the write
+    # must end now (its events stay unacked), not after the next backoff.
+    client = FakeBulkClient([_raise(_api_error(401, "expired"))] * 100)
+    forever = asyncio.Event()
+
+    async def long_sleep(delay: float) -> None:
+        await forever.wait()
+
+    writer = BulkWriter(client, "alias", IndexerSettings(), sleep=long_sleep)  # type: ignore[arg-type]
+    write = asyncio.ensure_future(writer.write(_items(2)))
+    while not writer.waiting:
+        await asyncio.sleep(0)
+    writer.close()
+    with pytest.raises(WriterClosed, match="2 documents waited"):
+        await asyncio.wait_for(write, timeout=2)

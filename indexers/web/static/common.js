@@ -75,8 +75,23 @@ const tin = (() => {
     return Number(value).toLocaleString("vi-VN", { maximumFractionDigits: digits || 0 });
   }
 
+  // With TINSTREAM_WORKER_API_TOKEN set, the data needs a bearer token: asked once
+  // (a 401 says so), kept for this tab only, and sent as a header, never in a URL.
+  const TOKEN_KEY = "tinstream-api-token";
+
   async function json(url) {
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    const headers = { Accept: "application/json" };
+    const saved = sessionStorage.getItem(TOKEN_KEY);
+    if (saved) headers.Authorization = `Bearer ${saved}`;
+    let response = await fetch(url, { headers });
+    if (response.status === 401) {
+      const token = window.prompt("Khoá truy cập API (TINSTREAM_WORKER_API_TOKEN):");
+      if (token) {
+        sessionStorage.setItem(TOKEN_KEY, token.trim());
+        headers.Authorization = `Bearer ${token.trim()}`;
+        response = await fetch(url, { headers });
+      }
+    }
     let body = null;
     try {
       body = await response.json();
