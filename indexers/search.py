@@ -18,7 +18,7 @@ from elasticsearch import ApiError, AsyncElasticsearch, Elasticsearch, Transport
 from indexers.document import entity_key
 from indexers.errors import ArticleNotFound, SearchError
 from indexers.folding import FOLDED, fold
-from indexers.highlight import POST_TAG, PRE_TAG, restore
+from indexers.highlight import POST_TAG, PRE_TAG, mark_syllables, one_line, restore
 from indexers.mapping import (
     DATE_FACET,
     FACETS,
@@ -49,6 +49,7 @@ HIT_FIELDS = (
     "duplicate_of",
 )
 _HIGHLIGHTED = ("title", "summary", "content")
+_FRAGMENT_SIZE = 160
 # Elasticsearch refuses from + size beyond index.max_result_window (10,000).
 MAX_RESULT_WINDOW = 10_000
 INTERVALS = ("hour", "day", "week", "month", "quarter", "year")
@@ -88,9 +89,7 @@ class SearchRequest:
         ):
             unknown = [v for v in values if v not in allowed]
             if unknown:
-                raise SearchError(
-                    f"unknown {name} {unknown[0]!r}; one of: {', '.join(allowed)}"
-                )
+                raise SearchError(f"unknown {name} {unknown[0]!r}; one of: {', '.join(allowed)}")
         if self.since and self.until and self.since > self.until:
             raise SearchError("since is after until")
 
@@ -141,13 +140,113 @@ class SearchResult:
         }
 
 
-def build_query(text: str, words: str | None = None) -> dict[str, Any]:
+# How much each sign that an article holds the words as meant weighs, over the
+# syllables found anywhere (tuned on the tuning names of bench.search_quality only):
+# the words in a row as typed, in a row folded, a name the index knows written with
+# its diacritics, and that name found in the article by the enrichment.
+PHRASE_AS_TYPED_BOOST = 4.0
+PHRASE_FOLDED_BOOST = 3.0
+WORDS_BOOST = 1.0
+NAME_BOOST = 4.0
+ENTITY_BOOST = 2.0
+# A query longer than this is a pasted sentence or title: its names are not looked up.
+MAX_NAME_LOOKUP_SYLLABLES = 12
+_ENTITY_KINDS = ("PER", "LOC", "ORG")
+_NAME_FACETS = ("persons", "locations", "organizations")
+
+
+def query_spans(text: str) -> list[str]:
+    """The runs of the query's folded syllables that could be a name, longest first:
+    every run of two syllables or more, or the one syllable a query of one has."""
+    syllables = fold(text).split()[:MAX_NAME_LOOKUP_SYLLABLES]
+    n = len(syllables)
+    shortest = 1 if n == 1 else 2
+    return [
+        " ".join(syllables[i : i + size])
+        for size in range(n, shortest - 1, -1)
+        for i in range(n - size + 1)
+    ]
+
+
+# Every character that folds to a given one, for a regular expression that finds a
+# folded name among the names as written ("Đà Nẵng" for "da nang").
+def _variants() -> dict[str, str]:
+    found: dict[str, set[str]] = {}
+    for code in (*range(0x20, 0x250), *range(0x1E00, 0x1F00)):
+        char = chr(code)
+        if char.isalnum():
+            found.setdefault(fold(char), set()).add(char)
+    return {k: "".join(sorted(v)) for k, v in found.items() if len(k) == 1}
+
+
+_VARIANTS = _variants()
+
+
+def _name_regex(folded: str) -> str:
+    """A Lucene regular expression matching every way of writing ``folded``."""
+    out = []
+    for char in folded:
+        variants = _VARIANTS.get(char)
+        if variants and len(variants) > 1:
+            out.append(f"[{variants}]")
+        elif char.isalnum():
+            out.append(char)
+        else:
+            out.append("\\" + char)
+    return "".join(out)
+
+
+def names_body(text: str, size: int = 5) -> dict[str, Any] | None:
+    """The request for the names the index knows that the query spells, diacritics or not
+    ("bien dong" → "Biển Đông"); None when the query has no span to look up."""
+    spans = query_spans(text)
+    if not spans:
+        return None
+    keys = [f"{kind}:{span}" for span in spans for kind in _ENTITY_KINDS]
+    include = "|".join(_name_regex(span) for span in spans)
+    return {
+        "size": 0,
+        "query": {"terms": {"entity_keys": keys}},
+        "aggs": {
+            facet: {"terms": {"field": FACETS[facet], "size": size, "include": include}}
+            for facet in _NAME_FACETS
+        },
+    }
+
+
+def names_from(response: Any, text: str) -> tuple[str, ...]:
+    """The names written as the articles write them, for the longest spans of the query
+    found (a full name, not its parts), most articles first."""
+    spans = query_spans(text)
+    found: dict[str, list[tuple[int, str]]] = {}
+    for facet in _NAME_FACETS:
+        for bucket in (response.get("aggregations") or {}).get(facet, {}).get("buckets", []):
+            name = str(bucket["key"])
+            span = " ".join(fold(name).split())
+            if span in spans:
+                found.setdefault(span, []).append((int(bucket["doc_count"]), name))
+    kept = [s for s in found if not any(s != o and f" {s} " in f" {o} " for o in found)]
+    names = [name for span in kept for _, name in sorted(found[span], reverse=True)]
+    return tuple(dict.fromkeys(names))
+
+
+def _phrase(query: str, fields: tuple[str, ...], boost: float) -> dict[str, Any]:
+    return {
+        "multi_match": {"query": query, "type": "phrase", "fields": list(fields), "boost": boost}
+    }
+
+
+def build_query(text: str, words: str | None = None, names: tuple[str, ...] = ()) -> dict[str, Any]:
     """Full text over the fields as written, their folded twins and their words.
 
     A query with diacritics matches both; one typed without them ("ha noi")
-    matches the folded fields, which hold every article without them. ``words``
-    (the query segmented into words) adds a phrase match on whole words, which
-    ranks "bệnh viện" the word above "bệnh" and "viện" found apart.
+    matches the folded fields, which hold every article without them. The
+    syllables may be found anywhere, but what ranks is the query's words in a row:
+    as typed, folded, as words (``words``, the query segmented, ranks "bệnh viện"
+    the word above "bệnh" and "viện" apart), and the ``names`` the index knows
+    that the query spells (``names_from``), with their own diacritics, so that
+    "da nang" means Đà Nẵng before "đã nâng", and articles in which the enrichment
+    found that name come first.
     """
     text = text.strip()
     if not text:
@@ -164,19 +263,16 @@ def build_query(text: str, words: str | None = None) -> dict[str, Any]:
             }
         }
 
-    def phrase(query: str, fields: tuple[str, ...], boost: float) -> dict[str, Any]:
-        return {
-            "multi_match": {
-                "query": query,
-                "type": "phrase",
-                "fields": list(fields),
-                "boost": boost,
-            }
-        }
-
-    should = [phrase(text, SEARCH_FIELDS, 2), phrase(folded, FOLDED_SEARCH_FIELDS, 1.5)]
+    should = [
+        _phrase(text, SEARCH_FIELDS, PHRASE_AS_TYPED_BOOST),
+        _phrase(folded, FOLDED_SEARCH_FIELDS, PHRASE_FOLDED_BOOST),
+    ]
     if words and "_" in words:
-        should.append(phrase(words, WORD_FIELDS, 1))
+        should.append(_phrase(words, WORD_FIELDS, WORDS_BOOST))
+    should.extend(_phrase(name, SEARCH_FIELDS, NAME_BOOST) for name in names)
+    if names:
+        keys = sorted({entity_key(kind, name) for name in names for kind in _ENTITY_KINDS})
+        should.append({"terms": {"entity_keys": keys, "boost": ENTITY_BOOST}})
     return {
         "bool": {
             "must": [
@@ -220,8 +316,12 @@ def _mainly_about(kind: str, name: str) -> dict[str, Any]:
     }
 
 
-def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -> dict[str, Any]:
-    """The search request body for ``request``."""
+def build_body(
+    request: SearchRequest,
+    segmenter: WordSegmenter | None = None,
+    names: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The search request body for ``request``; ``names``: what ``names_from`` found."""
     words = segmenter.segment(request.text) if segmenter and request.text.strip() else None
     filters: list[dict[str, Any]] = []
     should: list[dict[str, Any]] = []
@@ -261,7 +361,7 @@ def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -
     must_not = [] if request.include_duplicates else [{"term": {"is_duplicate": True}}]
     query: dict[str, Any] = {
         "bool": {
-            "must": [build_query(request.text, words)],
+            "must": [build_query(request.text, words, names)],
             "filter": filters,
             "should": should,
             "must_not": must_not,
@@ -290,9 +390,12 @@ def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -
         fields: dict[str, Any] = {}
         for name in _HIGHLIGHTED:
             whole = name == "title"
-            options = {"number_of_fragments": 0} if whole else {"fragment_size": 160}
-            fields[name] = options
-            fields[FOLDED[name]] = options
+            options = {"number_of_fragments": 0} if whole else {"fragment_size": _FRAGMENT_SIZE}
+            fields[name] = {**options, "highlight_query": _phrases(name, [request.text, *names])}
+            fields[FOLDED[name]] = {
+                **options,
+                "highlight_query": _phrases(FOLDED[name], [fold(request.text)]),
+            }
         body["highlight"] = {
             "pre_tags": [PRE_TAG],
             "post_tags": [POST_TAG],
@@ -305,19 +408,42 @@ def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -
     return body
 
 
-def _highlights(hit: dict[str, Any], source: dict[str, Any]) -> dict[str, list[str]]:
+def _phrases(field_name: str, phrases: list[str]) -> dict[str, Any]:
+    """What a field's highlight marks: the phrases whole, never a syllable that only
+    folds like one of theirs ("nối" for "ha noi")."""
+    return {
+        "bool": {
+            "should": [{"match_phrase": {field_name: phrase}} for phrase in phrases],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def _highlights(hit: dict[str, Any], source: dict[str, Any], text: str) -> dict[str, list[str]]:
+    """The phrase's highlights, with the diacritics of the text; for an article that holds
+    the query's syllables only apart, those syllables (the reason it matched)."""
     found = hit.get("highlight") or {}
     out: dict[str, list[str]] = {}
     for name in _HIGHLIGHTED:
         if found.get(name):
-            out[name] = list(found[name])
+            out[name] = [one_line(f) for f in found[name]]
             continue
         folded_fragments = found.get(FOLDED[name])
         original = source.get(name)
         if not folded_fragments or not isinstance(original, str):
             continue
         folded = fold(original)
-        out[name] = [restore(f, original, folded) or f for f in folded_fragments]
+        out[name] = [one_line(restore(f, original, folded) or f) for f in folded_fragments]
+    if out or not text.strip():
+        return out
+    syllables = frozenset(fold(text).split())
+    for name in _HIGHLIGHTED:
+        original = source.get(name)
+        if isinstance(original, str):
+            size = None if name == "title" else _FRAGMENT_SIZE
+            marked = mark_syllables(original, fold(original), syllables, size)
+            if marked is not None:
+                out[name] = [one_line(marked)]
     return out
 
 
@@ -325,7 +451,7 @@ def parse_response(response: Any, request: SearchRequest) -> SearchResult:
     hits = []
     for hit in response["hits"]["hits"]:
         source = dict(hit.get("_source") or {})
-        highlight = _highlights(hit, source)
+        highlight = _highlights(hit, source, request.text if request.highlight else "")
         source.pop("content", None)
         hits.append(
             SearchHit(
@@ -482,8 +608,14 @@ class ArticleSearch:
 
     def search(self, request: SearchRequest) -> SearchResult:
         try:
+            names: tuple[str, ...] = ()
+            lookup = names_body(request.text)
+            if lookup is not None:
+                names = names_from(
+                    self._client.search(index=self._alias, body=lookup), request.text
+                )
             response = self._client.search(
-                index=self._alias, body=build_body(request, self._segmenter)
+                index=self._alias, body=build_body(request, self._segmenter, names)
             )
         except (ApiError, TransportError) as exc:
             raise _failed(self._alias, exc) from exc
@@ -527,8 +659,13 @@ class AsyncArticleSearch:
 
     async def search(self, request: SearchRequest) -> SearchResult:
         try:
+            names: tuple[str, ...] = ()
+            lookup = names_body(request.text)
+            if lookup is not None:
+                found = await self._client.search(index=self._alias, body=lookup)
+                names = names_from(found, request.text)
             response = await self._client.search(
-                index=self._alias, body=build_body(request, self._segmenter)
+                index=self._alias, body=build_body(request, self._segmenter, names)
             )
         except (ApiError, TransportError) as exc:
             raise _failed(self._alias, exc) from exc

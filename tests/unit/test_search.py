@@ -171,3 +171,121 @@ def test_related_hits_say_what_they_share() -> None:
     hit = SearchHit("h", 1.0, "t", None, fields={"persons": ["B", "C"], "locations": ["Huế"]})
     out = with_shared(source, SearchResult(1, [hit], {}))
     assert out.hits[0].fields["shared"] == {"persons": ["B"]}
+
+
+def test_query_spans_are_the_runs_that_could_be_a_name_longest_first() -> None:
+    from indexers.search import query_spans
+
+    assert query_spans("Bùi Thị  Tươi") == ["bui thi tuoi", "bui thi", "thi tuoi"]
+    assert query_spans("Nga") == ["nga"]
+    assert query_spans("   ") == []
+
+
+def test_names_are_looked_up_by_folded_key_and_matched_in_any_spelling() -> None:
+    import re
+
+    from indexers.search import names_body
+
+    body = names_body("bien dong")
+    assert body is not None
+    assert set(body["query"]["terms"]["entity_keys"]) == {
+        "PER:bien dong",
+        "LOC:bien dong",
+        "ORG:bien dong",
+    }
+    include = body["aggs"]["locations"]["terms"]["include"]
+    # The expression Elasticsearch applies to the names as written (Lucene's syntax
+    # agrees with Python's for character classes and escapes).
+    assert re.fullmatch(include, "Biển Đông")
+    assert re.fullmatch(include, "biến động")
+    assert not re.fullmatch(include, "Biển Bắc")
+
+
+def test_names_found_are_the_full_names_not_their_parts_most_articles_first() -> None:
+    from indexers.search import names_from
+
+    response = {
+        "aggregations": {
+            "persons": {
+                "buckets": [
+                    {"key": "Bùi Thị Tươi", "doc_count": 1},
+                    {"key": "Bùi Thị", "doc_count": 4},
+                ]
+            },
+            "locations": {
+                "buckets": [
+                    {"key": "Hà Nội", "doc_count": 2},
+                    {"key": "Hạ Nôi", "doc_count": 9},
+                    {"key": "Hà Tĩnh", "doc_count": 3},
+                ]
+            },
+            "organizations": {"buckets": []},
+        }
+    }
+    assert names_from(response, "bui thi tuoi") == ("Bùi Thị Tươi",)
+    # Two spellings of one span: the one more articles use first.
+    assert names_from(response, "ha noi") == ("Hạ Nôi", "Hà Nội")
+    assert names_from({"aggregations": {}}, "ha noi") == ()
+
+
+def test_the_words_in_a_row_and_the_known_name_rank_above_the_syllables_apart() -> None:
+    from indexers.search import build_query
+
+    query = build_query("da nang", names=("Đà Nẵng",))["bool"]
+    # The syllables anywhere are what is required...
+    loose = query["must"][0]["bool"]["should"]
+    assert [m["multi_match"].get("type") for m in loose] == [None, None]
+    # ...and every sign of the words as meant adds to the score.
+    phrases = {
+        (c["multi_match"]["query"], c["multi_match"]["fields"][0])
+        for c in query["should"]
+        if "multi_match" in c
+    }
+    assert ("da nang", "title_folded^3") in phrases
+    assert ("Đà Nẵng", "title^3") in phrases  # the name with its own diacritics
+    keys = ["LOC:da nang", "ORG:da nang", "PER:da nang"]
+    assert {"terms": {"entity_keys": keys, "boost": 2.0}} in query["should"]
+    # Without a known name, no entity clause.
+    plain = build_query("da nang")["bool"]["should"]
+    assert not [c for c in plain if "terms" in c]
+
+
+def test_highlights_mark_the_phrase_and_the_name_never_a_syllable_alone() -> None:
+    body = build_body(SearchRequest(text="ha noi"), _SEGMENTER, names=("Hà Nội",))
+    fields = body["highlight"]["fields"]
+    as_written = fields["content"]["highlight_query"]["bool"]["should"]
+    assert as_written == [
+        {"match_phrase": {"content": "ha noi"}},
+        {"match_phrase": {"content": "Hà Nội"}},
+    ]
+    folded = fields["content_folded"]["highlight_query"]["bool"]["should"]
+    assert folded == [{"match_phrase": {"content_folded": "ha noi"}}]
+    assert fields["title"]["number_of_fragments"] == 0
+
+
+def _response(source: dict[str, Any], highlight: dict[str, list[str]]) -> dict[str, Any]:
+    return {
+        "hits": {
+            "total": {"value": 1},
+            "hits": [{"_id": "a", "_score": 1.0, "_source": source, "highlight": highlight}],
+        }
+    }
+
+
+def test_an_article_with_the_syllables_only_apart_shows_them_and_no_line_breaks() -> None:
+    source = {"title": "Nối lại chuyến bay", "content": "Ông nói ở\nsân bay Nội Bài, Hà Đông."}
+    hit = parse_response(_response(source, {}), SearchRequest(text="ha noi")).hits[0]
+    assert hit.highlight == {
+        "title": ["<em>Nối</em> lại chuyến bay"],
+        "content": ["Ông <em>nói</em> ở sân bay <em>Nội</em> Bài, <em>Hà</em> Đông."],
+    }
+    # Without highlights asked for, none is made up.
+    plain = parse_response(_response(source, {}), SearchRequest(text="ha noi", highlight=False))
+    assert plain.hits[0].highlight == {}
+
+
+def test_a_phrase_highlight_is_never_joined_by_syllables_marked_elsewhere() -> None:
+    source = {"title": "Nối lại chuyến bay", "content": "Trời Hà Nội\nmưa to."}
+    found = {"content_folded": ["troi <em>ha noi</em>\nmua to."]}
+    hit = parse_response(_response(source, found), SearchRequest(text="ha noi")).hits[0]
+    assert hit.highlight == {"content": ["Trời <em>Hà Nội</em> mưa to."]}
