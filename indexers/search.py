@@ -140,17 +140,21 @@ class SearchResult:
         }
 
 
-# How much each sign that an article holds the words as meant weighs, over the
-# syllables found anywhere (tuned on the tuning names of bench.search_quality only):
-# the words in a row as typed, in a row folded, a name the index knows written with
-# its diacritics, and that name found in the article by the enrichment.
-PHRASE_AS_TYPED_BOOST = 4.0
-PHRASE_FOLDED_BOOST = 3.0
+# What ranks an article for a text query, over BM25 on the syllables found anywhere
+# (tuned on the tuning names of bench.search_quality only). Bonuses are constant, so
+# that a phrase of common syllables ("do duc minh") outweighs those syllables in a
+# title: the query's words in a row (as typed or folded), a name the index knows
+# that the query spells, written with its own diacritics, and that name found in the
+# article by the enrichment. The phrase's BM25 then orders the articles that have it.
+PHRASE_BONUS = 50.0
+NAME_BONUS = 30.0
+ENTITY_BONUS = 10.0
+PHRASE_AS_TYPED_BOOST = 2.0
+PHRASE_FOLDED_BOOST = 1.5
 WORDS_BOOST = 1.0
-NAME_BOOST = 4.0
-ENTITY_BOOST = 2.0
-# A query longer than this is a pasted sentence or title: its names are not looked up.
-MAX_NAME_LOOKUP_SYLLABLES = 12
+# Names are looked up in the first syllables of a query only (a pasted title has many
+# spans, and its own words in a row find it anyway).
+MAX_NAME_LOOKUP_SYLLABLES = 8
 _ENTITY_KINDS = ("PER", "LOC", "ORG")
 _NAME_FACETS = ("persons", "locations", "organizations")
 
@@ -168,48 +172,29 @@ def query_spans(text: str) -> list[str]:
     ]
 
 
-# Every character that folds to a given one, for a regular expression that finds a
-# folded name among the names as written ("Đà Nẵng" for "da nang").
-def _variants() -> dict[str, str]:
-    found: dict[str, set[str]] = {}
-    for code in (*range(0x20, 0x250), *range(0x1E00, 0x1F00)):
-        char = chr(code)
-        if char.isalnum():
-            found.setdefault(fold(char), set()).add(char)
-    return {k: "".join(sorted(v)) for k, v in found.items() if len(k) == 1}
-
-
-_VARIANTS = _variants()
-
-
-def _name_regex(folded: str) -> str:
-    """A Lucene regular expression matching every way of writing ``folded``."""
-    out = []
-    for char in folded:
-        variants = _VARIANTS.get(char)
-        if variants and len(variants) > 1:
-            out.append(f"[{variants}]")
-        elif char.isalnum():
-            out.append(char)
-        else:
-            out.append("\\" + char)
-    return "".join(out)
-
-
-def names_body(text: str, size: int = 5) -> dict[str, Any] | None:
+def names_body(text: str, size: int = 100) -> dict[str, Any] | None:
     """The request for the names the index knows that the query spells, diacritics or not
-    ("bien dong" → "Biển Đông"); None when the query has no span to look up."""
+    ("bien dong" → "Biển Đông"); None when the query has no span to look up.
+
+    Per span of the query, the names of the articles whose entities fold to it: there,
+    the name itself is on every article, so it is among the most frequent."""
     spans = query_spans(text)
     if not spans:
         return None
-    keys = [f"{kind}:{span}" for span in spans for kind in _ENTITY_KINDS]
-    include = "|".join(_name_regex(span) for span in spans)
+    keys = {span: [f"{kind}:{span}" for kind in _ENTITY_KINDS] for span in spans}
     return {
         "size": 0,
-        "query": {"terms": {"entity_keys": keys}},
+        "query": {"terms": {"entity_keys": [k for span in spans for k in keys[span]]}},
         "aggs": {
-            facet: {"terms": {"field": FACETS[facet], "size": size, "include": include}}
-            for facet in _NAME_FACETS
+            "spans": {
+                "filters": {
+                    "filters": {span: {"terms": {"entity_keys": keys[span]}} for span in spans}
+                },
+                "aggs": {
+                    facet: {"terms": {"field": FACETS[facet], "size": size}}
+                    for facet in _NAME_FACETS
+                },
+            }
         },
     }
 
@@ -217,14 +202,17 @@ def names_body(text: str, size: int = 5) -> dict[str, Any] | None:
 def names_from(response: Any, text: str) -> tuple[str, ...]:
     """The names written as the articles write them, for the longest spans of the query
     found (a full name, not its parts), most articles first."""
-    spans = query_spans(text)
+    spans = set(query_spans(text))
+    buckets = (response.get("aggregations") or {}).get("spans", {}).get("buckets", {})
     found: dict[str, list[tuple[int, str]]] = {}
-    for facet in _NAME_FACETS:
-        for bucket in (response.get("aggregations") or {}).get(facet, {}).get("buckets", []):
-            name = str(bucket["key"])
-            span = " ".join(fold(name).split())
-            if span in spans:
-                found.setdefault(span, []).append((int(bucket["doc_count"]), name))
+    for span, bucket in buckets.items():
+        if span not in spans or not bucket.get("doc_count"):
+            continue
+        for facet in _NAME_FACETS:
+            for named in bucket.get(facet, {}).get("buckets", []):
+                name = str(named["key"])
+                if " ".join(fold(name).split()) == span:
+                    found.setdefault(span, []).append((int(named["doc_count"]), name))
     kept = [s for s in found if not any(s != o and f" {s} " in f" {o} " for o in found)]
     names = [name for span in kept for _, name in sorted(found[span], reverse=True)]
     return tuple(dict.fromkeys(names))
@@ -233,6 +221,16 @@ def names_from(response: Any, text: str) -> tuple[str, ...]:
 def _phrase(query: str, fields: tuple[str, ...], boost: float) -> dict[str, Any]:
     return {
         "multi_match": {"query": query, "type": "phrase", "fields": list(fields), "boost": boost}
+    }
+
+
+def _bonus(queries: list[dict[str, Any]], boost: float) -> dict[str, Any]:
+    """``boost`` for an article any of ``queries`` matches, however often or where."""
+    return {
+        "constant_score": {
+            "filter": {"bool": {"should": queries, "minimum_should_match": 1}},
+            "boost": boost,
+        }
     }
 
 
@@ -263,16 +261,19 @@ def build_query(text: str, words: str | None = None, names: tuple[str, ...] = ()
             }
         }
 
-    should = [
-        _phrase(text, SEARCH_FIELDS, PHRASE_AS_TYPED_BOOST),
-        _phrase(folded, FOLDED_SEARCH_FIELDS, PHRASE_FOLDED_BOOST),
+    as_typed = _phrase(text, SEARCH_FIELDS, PHRASE_AS_TYPED_BOOST)
+    as_folded = _phrase(folded, FOLDED_SEARCH_FIELDS, PHRASE_FOLDED_BOOST)
+    should: list[dict[str, Any]] = [
+        _bonus([as_typed, as_folded], PHRASE_BONUS),
+        as_typed,
+        as_folded,
     ]
     if words and "_" in words:
         should.append(_phrase(words, WORD_FIELDS, WORDS_BOOST))
-    should.extend(_phrase(name, SEARCH_FIELDS, NAME_BOOST) for name in names)
     if names:
+        should.append(_bonus([_phrase(n, SEARCH_FIELDS, 1) for n in names], NAME_BONUS))
         keys = sorted({entity_key(kind, name) for name in names for kind in _ENTITY_KINDS})
-        should.append({"terms": {"entity_keys": keys, "boost": ENTITY_BOOST}})
+        should.append({"terms": {"entity_keys": keys, "boost": ENTITY_BONUS}})
     return {
         "bool": {
             "must": [

@@ -181,73 +181,87 @@ def test_query_spans_are_the_runs_that_could_be_a_name_longest_first() -> None:
     assert query_spans("   ") == []
 
 
-def test_names_are_looked_up_by_folded_key_and_matched_in_any_spelling() -> None:
-    import re
-
+def test_names_are_looked_up_per_span_by_folded_key() -> None:
     from indexers.search import names_body
 
-    body = names_body("bien dong")
-    assert body is not None
+    body = names_body("Bien dong")
+    assert body is not None and body["size"] == 0
     assert set(body["query"]["terms"]["entity_keys"]) == {
         "PER:bien dong",
         "LOC:bien dong",
         "ORG:bien dong",
     }
-    include = body["aggs"]["locations"]["terms"]["include"]
-    # The expression Elasticsearch applies to the names as written (Lucene's syntax
-    # agrees with Python's for character classes and escapes).
-    assert re.fullmatch(include, "Biển Đông")
-    assert re.fullmatch(include, "biến động")
-    assert not re.fullmatch(include, "Biển Bắc")
+    spans = body["aggs"]["spans"]
+    assert set(spans["filters"]["filters"]) == {"bien dong"}
+    # The names as written, of the articles whose entities fold to the span.
+    assert spans["aggs"]["locations"]["terms"]["field"] == "locations"
+    assert names_body("") is None
+
+
+def _spans(**found: dict[str, list[tuple[str, int]]]) -> dict[str, Any]:
+    return {
+        "aggregations": {
+            "spans": {
+                "buckets": {
+                    span: {
+                        "doc_count": sum(n for names in facets.values() for _, n in names),
+                        **{
+                            facet: {"buckets": [{"key": k, "doc_count": n} for k, n in names]}
+                            for facet, names in facets.items()
+                        },
+                    }
+                    for span, facets in found.items()
+                }
+            }
+        }
+    }
 
 
 def test_names_found_are_the_full_names_not_their_parts_most_articles_first() -> None:
     from indexers.search import names_from
 
-    response = {
-        "aggregations": {
-            "persons": {
-                "buckets": [
-                    {"key": "Bùi Thị Tươi", "doc_count": 1},
-                    {"key": "Bùi Thị", "doc_count": 4},
-                ]
-            },
-            "locations": {
-                "buckets": [
-                    {"key": "Hà Nội", "doc_count": 2},
-                    {"key": "Hạ Nôi", "doc_count": 9},
-                    {"key": "Hà Tĩnh", "doc_count": 3},
-                ]
-            },
-            "organizations": {"buckets": []},
+    response = _spans(
+        **{
+            "bui thi tuoi": {"persons": [("Bùi Thị Tươi", 1), ("Lê Văn Tám", 1)]},
+            "bui thi": {"persons": [("Bùi Thị", 4), ("Bùi Thị Tươi", 1)]},
         }
-    }
+    )
+    # The full name, not its part; not a name of the same article that is not the span.
     assert names_from(response, "bui thi tuoi") == ("Bùi Thị Tươi",)
     # Two spellings of one span: the one more articles use first.
+    response = _spans(**{"ha noi": {"locations": [("Hạ Nôi", 9), ("Hà Nội", 2), ("Huế", 9)]}})
     assert names_from(response, "ha noi") == ("Hạ Nôi", "Hà Nội")
     assert names_from({"aggregations": {}}, "ha noi") == ()
 
 
 def test_the_words_in_a_row_and_the_known_name_rank_above_the_syllables_apart() -> None:
-    from indexers.search import build_query
+    from indexers.search import ENTITY_BONUS, NAME_BONUS, PHRASE_BONUS, build_query
 
     query = build_query("da nang", names=("Đà Nẵng",))["bool"]
     # The syllables anywhere are what is required...
     loose = query["must"][0]["bool"]["should"]
     assert [m["multi_match"].get("type") for m in loose] == [None, None]
-    # ...and every sign of the words as meant adds to the score.
-    phrases = {
-        (c["multi_match"]["query"], c["multi_match"]["fields"][0])
+    # ...and constant bonuses, whatever the syllables' BM25, for the words in a row as
+    # typed or folded, and for the name the index knows, with its own diacritics.
+    bonuses = {
+        c["constant_score"]["boost"]: {
+            (m["multi_match"]["query"], m["multi_match"]["fields"][0])
+            for m in c["constant_score"]["filter"]["bool"]["should"]
+        }
         for c in query["should"]
-        if "multi_match" in c
+        if "constant_score" in c
     }
-    assert ("da nang", "title_folded^3") in phrases
-    assert ("Đà Nẵng", "title^3") in phrases  # the name with its own diacritics
+    assert bonuses == {
+        PHRASE_BONUS: {("da nang", "title^3"), ("da nang", "title_folded^3")},
+        NAME_BONUS: {("Đà Nẵng", "title^3")},
+    }
+    # A phrase before its syllables apart, the name before what only folds like it.
+    assert PHRASE_BONUS > NAME_BONUS > ENTITY_BONUS > 0
     keys = ["LOC:da nang", "ORG:da nang", "PER:da nang"]
-    assert {"terms": {"entity_keys": keys, "boost": 2.0}} in query["should"]
-    # Without a known name, no entity clause.
+    assert {"terms": {"entity_keys": keys, "boost": ENTITY_BONUS}} in query["should"]
+    # Without a known name, no name or entity clause.
     plain = build_query("da nang")["bool"]["should"]
-    assert not [c for c in plain if "terms" in c]
+    assert not [c for c in plain if "terms" in c] and len(plain) == 3
 
 
 def test_highlights_mark_the_phrase_and_the_name_never_a_syllable_alone() -> None:
