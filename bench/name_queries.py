@@ -8,7 +8,11 @@ content contains the accented name as a phrase (case aside, syllables in a row).
 Two accented names that fold alike ("Đà Nẵng", "đã nâng") are one query, meant as
 the form more articles contain.
 
-Queries are split by where the enrichment found them: names found in the recent
+A third kind does without the enrichment: runs of two to four capitalised
+syllables inside a sentence ("capitalised"), names whether or not the enrichment
+found them (and so whether or not the index knows them as names).
+
+Queries are split by where they were found: names found in the recent
 news articles are held out (never looked at while tuning the query), the rest are
 the tuning set.
 """
@@ -24,6 +28,25 @@ from dataclasses import dataclass
 from indexers.folding import fold
 
 _SYLLABLE = re.compile(r"\w+")
+_SENTENCE = re.compile(r"[.!?:;\n\"“”()]+")
+
+
+def capitalised_runs(text: str) -> list[str]:
+    """Maximal runs of two to four capitalised syllables, not opening a sentence, not
+    across a comma."""
+    runs: list[str] = []
+    for sentence in _SENTENCE.split(text):
+        for c, clause in enumerate(sentence.split(",")):
+            run: list[str] = []
+            for i, word in enumerate([*clause.split(), ""]):
+                opens = c == 0 and i == 0
+                if word and not opens and word[0].isupper() and word.isalpha():
+                    run.append(word)
+                    continue
+                if 2 <= len(run) <= 4:
+                    runs.append(" ".join(run))
+                run = []
+    return runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +59,10 @@ class Article:
     phrases: tuple[str, ...]
     held_out: bool
 
+    def capitalised(self) -> list[str]:
+        """Runs of capitalised syllables inside the text's sentences."""
+        return capitalised_runs(self.text)
+
 
 @dataclass(frozen=True, slots=True)
 class Query:
@@ -43,7 +70,7 @@ class Query:
 
     text: str
     accented: str
-    kind: str  # "name" or "phrase"
+    kind: str  # "name", "phrase" or "capitalised"
     held_out: bool
     relevant: frozenset[str]
 
@@ -77,6 +104,17 @@ class _Texts:
         return frozenset(i for i in candidates if pattern.search(self._articles[i].text))
 
 
+KINDS = ("name", "phrase", "capitalised")
+
+
+def _values(article: Article, kind: str) -> Iterable[str]:
+    if kind == "name":
+        return article.names
+    if kind == "phrase":
+        return article.phrases
+    return article.capitalised()
+
+
 def _stable_order(key: str) -> str:
     return hashlib.sha1(key.encode()).hexdigest()
 
@@ -84,15 +122,15 @@ def _stable_order(key: str) -> str:
 def build_queries(
     articles: Sequence[Article], *, min_syllables: int = 2, limit: int = 500
 ) -> list[Query]:
-    """Up to ``limit`` name queries and ``limit`` phrase queries of each split."""
+    """Up to ``limit`` queries of each kind and split."""
     texts = _Texts(articles)
     queries: list[Query] = []
-    for kind in ("name", "phrase"):
+    for kind in KINDS:
         # folded form -> accented forms, and whether one was found in a held-out article
         forms: dict[str, set[str]] = defaultdict(set)
         held_out: dict[str, bool] = defaultdict(bool)
         for article in articles:
-            for value in article.names if kind == "name" else article.phrases:
+            for value in _values(article, kind):
                 if len(_syllables(value)) < min_syllables:
                     continue
                 key = " ".join(_syllables(fold(value)))

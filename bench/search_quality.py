@@ -12,9 +12,11 @@ the one ``tinstream search`` builds now ("new"), in the same run on the same ind
 - **Names and phrases** (``bench.name_queries``): the names of people, places and
   organisations the enrichment found, and its keywords of several syllables, folded
   ("bui thi tuoi"); relevant are the articles whose text holds the accented name as a
-  phrase. Reported: precision@5 (relevant in the top 5 over min(5, relevant)) and how
-  often the first hit is relevant. Names found in the recent news are held out: they
-  were never looked at while the query was tuned.
+  phrase; and, without the enrichment, runs of two to four capitalised syllables
+  inside the text's sentences ("capitalised": names whether or not the index knows
+  them). Reported: precision@5 (relevant in the top 5 over min(5, relevant)) and how
+  often the first hit is relevant. Queries found in the recent news are held out:
+  they were never looked at while the query was tuned.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from elasticsearch import Elasticsearch, helpers
 
 from bench.corpus import VNTC, enrich_all, sample_articles, vntc_articles
 from bench.legacy_query import legacy_query
-from bench.name_queries import Article, Query, build_queries, precision_at
+from bench.name_queries import KINDS, Article, Query, build_queries, precision_at
 from config import ElasticsearchSettings
 from indexers.client import make_client
 from indexers.document import DocumentBuilder
@@ -46,6 +48,7 @@ PRECISION_AT = 5
 PREFIX_SYLLABLES = 4
 RECENT = Path("../shared/data/news/news-recent-train.jsonl.gz")
 BUILDERS = ("old", "new")
+_LABELS = {"name": "names", "phrase": "phrases", "capitalised": "capitalised"}
 Ranker = Callable[[str], list[str]]
 
 
@@ -225,11 +228,11 @@ def main(argv: list[str] | None = None) -> int:
             for name, docs in sorted(by_set.items()):
                 results.append(_title_quality(f"{name}/{kind}", docs[: args.titles], make, rankers))
         queries = build_queries(_articles_for_queries(indexed), limit=args.names)
-        for kind in ("name", "phrase"):
+        for kind in KINDS:
             for split, held_out in (("tuning", False), ("held-out", True)):
                 chosen = [q for q in queries if q.kind == kind and q.held_out == held_out]
                 if chosen:
-                    results.append(_query_quality(f"{kind}s/{split}", chosen, rankers))
+                    results.append(_query_quality(f"{_LABELS[kind]}/{split}", chosen, rankers))
     finally:
         if built and not args.keep:
             client.indices.delete(index=f"{alias}-v1")

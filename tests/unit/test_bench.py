@@ -37,3 +37,11 @@ def test_name_queries_are_folded_and_judged_by_the_accented_phrase() -> None:
     assert queries["xuat khau"].kind == "phrase"
     assert precision_at(["x", "a", "y", "z", "w", "b"], frozenset({"a", "b"})) == 0.5
     assert precision_at(["a"], frozenset({"a"})) == 1.0
+
+
+def test_capitalised_runs_are_names_inside_sentences() -> None:
+    from bench.name_queries import capitalised_runs
+
+    text = "Sáng nay, bà Lò Thị Mây về Mường Tè. Tại Hồ Gươm trời mưa.\nXe Buýt Điện Mới Về Phố Cổ."
+    # Not the word opening a sentence, not a run of five or more.
+    assert capitalised_runs(text) == ["Lò Thị Mây", "Mường Tè", "Hồ Gươm"]
