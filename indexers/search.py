@@ -157,12 +157,16 @@ WORDS_BOOST = 1.0
 MAX_NAME_LOOKUP_SYLLABLES = 8
 _ENTITY_KINDS = ("PER", "LOC", "ORG")
 _NAME_FACETS = ("persons", "locations", "organizations")
+_EDGE_PUNCTUATION = ",;:!?\"'()[]“”‘’…."
 
 
 def query_spans(text: str) -> list[str]:
     """The runs of the query's folded syllables that could be a name, longest first:
     every run of two syllables or more, or the one syllable a query of one has."""
-    syllables = fold(text).split()[:MAX_NAME_LOOKUP_SYLLABLES]
+    # Punctuation around a syllable is not part of a name ("ha noi, da nang").
+    edges = fold(text).split()
+    syllables = [s for s in (e.strip(_EDGE_PUNCTUATION) for e in edges) if s]
+    syllables = syllables[:MAX_NAME_LOOKUP_SYLLABLES]
     n = len(syllables)
     shortest = 1 if n == 1 else 2
     return [

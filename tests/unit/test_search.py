@@ -178,6 +178,7 @@ def test_query_spans_are_the_runs_that_could_be_a_name_longest_first() -> None:
 
     assert query_spans("Bùi Thị  Tươi") == ["bui thi tuoi", "bui thi", "thi tuoi"]
     assert query_spans("Nga") == ["nga"]
+    assert query_spans("“Hà Nội”, Huế") == ["ha noi hue", "ha noi", "noi hue"]
     assert query_spans("   ") == []
 
 
