@@ -17,7 +17,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from indexers.document import entity_key
 from indexers.errors import SearchError
-from indexers.highlight import POST_TAG, PRE_TAG, restore
+from indexers.highlight import POST_TAG, PRE_TAG, mark_syllables, one_line, restore
 from indexers.mapping import (
     DATE_FACET,
     FACETS,
@@ -51,6 +51,7 @@ HIT_FIELDS = (
     "duplicate_of",
 )
 _HIGHLIGHTED = ("title", "summary", "content")
+_FRAGMENT_SIZE = 160
 # Elasticsearch refuses from + size beyond index.max_result_window (10,000).
 MAX_RESULT_WINDOW = 10_000
 INTERVALS = ("hour", "day", "week", "month", "quarter", "year")
@@ -90,9 +91,7 @@ class SearchRequest:
         ):
             unknown = [v for v in values if v not in allowed]
             if unknown:
-                raise SearchError(
-                    f"unknown {name} {unknown[0]!r}; one of: {', '.join(allowed)}"
-                )
+                raise SearchError(f"unknown {name} {unknown[0]!r}; one of: {', '.join(allowed)}")
         if self.since and self.until and self.since > self.until:
             raise SearchError("since is after until")
 
@@ -143,13 +142,115 @@ class SearchResult:
         }
 
 
-def build_query(text: str, words: str | None = None) -> dict[str, Any]:
+# What ranks an article for a text query, over BM25 on the syllables found anywhere
+# (tuned on the tuning names of bench.search_quality only). Bonuses are constant, so
+# that a phrase of common syllables ("do duc minh") outweighs those syllables in a
+# title: the query's words in a row (as typed or folded), a name the index knows
+# that the query spells, written with its own diacritics, and that name found in the
+# article by the enrichment. The phrase's BM25 then orders the articles that have it.
+PHRASE_BONUS = 50.0
+NAME_BONUS = 30.0
+ENTITY_BONUS = 10.0
+PHRASE_AS_TYPED_BOOST = 2.0
+PHRASE_FOLDED_BOOST = 1.5
+WORDS_BOOST = 1.0
+# Names are looked up in the first syllables of a query only (a pasted title has many
+# spans, and its own words in a row find it anyway).
+MAX_NAME_LOOKUP_SYLLABLES = 8
+_ENTITY_KINDS = ("PER", "LOC", "ORG")
+_NAME_FACETS = ("persons", "locations", "organizations")
+_EDGE_PUNCTUATION = ",;:!?\"'()[]“”‘’…."
+
+
+def query_spans(text: str) -> list[str]:
+    """The runs of the query's folded syllables that could be a name, longest first:
+    every run of two syllables or more, or the one syllable a query of one has."""
+    # Punctuation around a syllable is not part of a name ("ha noi, da nang").
+    edges = fold(text).split()
+    syllables = [s for s in (e.strip(_EDGE_PUNCTUATION) for e in edges) if s]
+    syllables = syllables[:MAX_NAME_LOOKUP_SYLLABLES]
+    n = len(syllables)
+    shortest = 1 if n == 1 else 2
+    return [
+        " ".join(syllables[i : i + size])
+        for size in range(n, shortest - 1, -1)
+        for i in range(n - size + 1)
+    ]
+
+
+def names_body(text: str, size: int = 100) -> dict[str, Any] | None:
+    """The request for the names the index knows that the query spells, diacritics or not
+    ("bien dong" → "Biển Đông"); None when the query has no span to look up.
+
+    Per span of the query, the names of the articles whose entities fold to it: there,
+    the name itself is on every article, so it is among the most frequent."""
+    spans = query_spans(text)
+    if not spans:
+        return None
+    keys = {span: [f"{kind}:{span}" for kind in _ENTITY_KINDS] for span in spans}
+    return {
+        "size": 0,
+        "query": {"terms": {"entity_keys": [k for span in spans for k in keys[span]]}},
+        "aggs": {
+            "spans": {
+                "filters": {
+                    "filters": {span: {"terms": {"entity_keys": keys[span]}} for span in spans}
+                },
+                "aggs": {
+                    facet: {"terms": {"field": FACETS[facet], "size": size}}
+                    for facet in _NAME_FACETS
+                },
+            }
+        },
+    }
+
+
+def names_from(response: Any, text: str) -> tuple[str, ...]:
+    """The names written as the articles write them, for the longest spans of the query
+    found (a full name, not its parts), most articles first."""
+    spans = set(query_spans(text))
+    buckets = (response.get("aggregations") or {}).get("spans", {}).get("buckets", {})
+    found: dict[str, list[tuple[int, str]]] = {}
+    for span, bucket in buckets.items():
+        if span not in spans or not bucket.get("doc_count"):
+            continue
+        for facet in _NAME_FACETS:
+            for named in bucket.get(facet, {}).get("buckets", []):
+                name = str(named["key"])
+                if " ".join(fold(name).split()) == span:
+                    found.setdefault(span, []).append((int(named["doc_count"]), name))
+    kept = [s for s in found if not any(s != o and f" {s} " in f" {o} " for o in found)]
+    names = [name for span in kept for _, name in sorted(found[span], reverse=True)]
+    return tuple(dict.fromkeys(names))
+
+
+def _phrase(query: str, fields: tuple[str, ...], boost: float) -> dict[str, Any]:
+    return {
+        "multi_match": {"query": query, "type": "phrase", "fields": list(fields), "boost": boost}
+    }
+
+
+def _bonus(queries: list[dict[str, Any]], boost: float) -> dict[str, Any]:
+    """``boost`` for an article any of ``queries`` matches, however often or where."""
+    return {
+        "constant_score": {
+            "filter": {"bool": {"should": queries, "minimum_should_match": 1}},
+            "boost": boost,
+        }
+    }
+
+
+def build_query(text: str, words: str | None = None, names: tuple[str, ...] = ()) -> dict[str, Any]:
     """Full text over the fields as written, their folded twins and their words.
 
     A query with diacritics matches both; one typed without them ("ha noi")
-    matches the folded fields, which hold every article without them. ``words``
-    (the query segmented into words) adds a phrase match on whole words, which
-    ranks "bệnh viện" the word above "bệnh" and "viện" found apart.
+    matches the folded fields, which hold every article without them. The
+    syllables may be found anywhere, but what ranks is the query's words in a row:
+    as typed, folded, as words (``words``, the query segmented, ranks "bệnh viện"
+    the word above "bệnh" and "viện" apart), and the ``names`` the index knows
+    that the query spells (``names_from``), with their own diacritics, so that
+    "da nang" means Đà Nẵng before "đã nâng", and articles in which the enrichment
+    found that name come first.
     """
     text = text.strip()
     if not text:
@@ -166,19 +267,19 @@ def build_query(text: str, words: str | None = None) -> dict[str, Any]:
             }
         }
 
-    def phrase(query: str, fields: tuple[str, ...], boost: float) -> dict[str, Any]:
-        return {
-            "multi_match": {
-                "query": query,
-                "type": "phrase",
-                "fields": list(fields),
-                "boost": boost,
-            }
-        }
-
-    should = [phrase(text, SEARCH_FIELDS, 2), phrase(folded, FOLDED_SEARCH_FIELDS, 1.5)]
+    as_typed = _phrase(text, SEARCH_FIELDS, PHRASE_AS_TYPED_BOOST)
+    as_folded = _phrase(folded, FOLDED_SEARCH_FIELDS, PHRASE_FOLDED_BOOST)
+    should: list[dict[str, Any]] = [
+        _bonus([as_typed, as_folded], PHRASE_BONUS),
+        as_typed,
+        as_folded,
+    ]
     if words and "_" in words:
-        should.append(phrase(words, WORD_FIELDS, 1))
+        should.append(_phrase(words, WORD_FIELDS, WORDS_BOOST))
+    if names:
+        should.append(_bonus([_phrase(n, SEARCH_FIELDS, 1) for n in names], NAME_BONUS))
+        keys = sorted({entity_key(kind, name) for name in names for kind in _ENTITY_KINDS})
+        should.append({"terms": {"entity_keys": keys, "boost": ENTITY_BONUS}})
     return {
         "bool": {
             "must": [
@@ -222,8 +323,12 @@ def _mainly_about(kind: str, name: str) -> dict[str, Any]:
     }
 
 
-def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -> dict[str, Any]:
-    """The search request body for ``request``."""
+def build_body(
+    request: SearchRequest,
+    segmenter: WordSegmenter | None = None,
+    names: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The search request body for ``request``; ``names``: what ``names_from`` found."""
     words = segmenter.segment(request.text) if segmenter and request.text.strip() else None
     filters: list[dict[str, Any]] = []
     should: list[dict[str, Any]] = []
@@ -263,7 +368,7 @@ def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -
     must_not = [] if request.include_duplicates else [{"term": {"is_duplicate": True}}]
     query: dict[str, Any] = {
         "bool": {
-            "must": [build_query(request.text, words)],
+            "must": [build_query(request.text, words, names)],
             "filter": filters,
             "should": should,
             "must_not": must_not,
@@ -292,9 +397,12 @@ def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -
         fields: dict[str, Any] = {}
         for name in _HIGHLIGHTED:
             whole = name == "title"
-            options = {"number_of_fragments": 0} if whole else {"fragment_size": 160}
-            fields[name] = options
-            fields[FOLDED[name]] = options
+            options = {"number_of_fragments": 0} if whole else {"fragment_size": _FRAGMENT_SIZE}
+            fields[name] = {**options, "highlight_query": _phrases(name, [request.text, *names])}
+            fields[FOLDED[name]] = {
+                **options,
+                "highlight_query": _phrases(FOLDED[name], [fold(request.text)]),
+            }
         body["highlight"] = {
             "pre_tags": [PRE_TAG],
             "post_tags": [POST_TAG],
@@ -307,19 +415,42 @@ def build_body(request: SearchRequest, segmenter: WordSegmenter | None = None) -
     return body
 
 
-def _highlights(hit: dict[str, Any], source: dict[str, Any]) -> dict[str, list[str]]:
+def _phrases(field_name: str, phrases: list[str]) -> dict[str, Any]:
+    """What a field's highlight marks: the phrases whole, never a syllable that only
+    folds like one of theirs ("nối" for "ha noi")."""
+    return {
+        "bool": {
+            "should": [{"match_phrase": {field_name: phrase}} for phrase in phrases],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def _highlights(hit: dict[str, Any], source: dict[str, Any], text: str) -> dict[str, list[str]]:
+    """The phrase's highlights, with the diacritics of the text; for an article that holds
+    the query's syllables only apart, those syllables (the reason it matched)."""
     found = hit.get("highlight") or {}
     out: dict[str, list[str]] = {}
     for name in _HIGHLIGHTED:
         if found.get(name):
-            out[name] = list(found[name])
+            out[name] = [one_line(f) for f in found[name]]
             continue
         folded_fragments = found.get(FOLDED[name])
         original = source.get(name)
         if not folded_fragments or not isinstance(original, str):
             continue
         folded = fold(original)
-        out[name] = [restore(f, original, folded) or f for f in folded_fragments]
+        out[name] = [one_line(restore(f, original, folded) or f) for f in folded_fragments]
+    if out or not text.strip():
+        return out
+    syllables = frozenset(fold(text).split())
+    for name in _HIGHLIGHTED:
+        original = source.get(name)
+        if isinstance(original, str):
+            size = None if name == "title" else _FRAGMENT_SIZE
+            marked = mark_syllables(original, fold(original), syllables, size)
+            if marked is not None:
+                out[name] = [one_line(marked)]
     return out
 
 
@@ -327,7 +458,7 @@ def parse_response(response: Any, request: SearchRequest) -> SearchResult:
     hits = []
     for hit in response["hits"]["hits"]:
         source = dict(hit.get("_source") or {})
-        highlight = _highlights(hit, source)
+        highlight = _highlights(hit, source, request.text if request.highlight else "")
         source.pop("content", None)
         hits.append(
             SearchHit(

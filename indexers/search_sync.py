@@ -17,6 +17,8 @@ from indexers.search import (
     SearchResult,
     article_found,
     build_body,
+    names_body,
+    names_from,
     parse_response,
     related_body,
     search_failed,
@@ -41,8 +43,15 @@ class ArticleSearch:
 
     def search(self, request: SearchRequest) -> SearchResult:
         try:
+            # The names the index knows that the query spells, looked up first so that
+            # an unaccented query ranks them as names ("bien dong" → Biển Đông).
+            names: tuple[str, ...] = ()
+            lookup = names_body(request.text)
+            if lookup is not None:
+                found = self._client.search(index=self._alias, body=lookup)
+                names = names_from(found, request.text)
             response = self._client.search(
-                index=self._alias, body=build_body(request, self._segmenter)
+                index=self._alias, body=build_body(request, self._segmenter, names)
             )
         except (ApiError, TransportError) as exc:
             raise search_failed(self._alias, exc) from exc

@@ -171,3 +171,136 @@ def test_related_hits_say_what_they_share() -> None:
     hit = SearchHit("h", 1.0, "t", None, fields={"persons": ["B", "C"], "locations": ["Huế"]})
     out = with_shared(source, SearchResult(1, [hit], {}))
     assert out.hits[0].fields["shared"] == {"persons": ["B"]}
+
+
+def test_query_spans_are_the_runs_that_could_be_a_name_longest_first() -> None:
+    from indexers.search import query_spans
+
+    assert query_spans("Bùi Thị  Tươi") == ["bui thi tuoi", "bui thi", "thi tuoi"]
+    assert query_spans("Nga") == ["nga"]
+    assert query_spans("“Hà Nội”, Huế") == ["ha noi hue", "ha noi", "noi hue"]
+    assert query_spans("   ") == []
+
+
+def test_names_are_looked_up_per_span_by_folded_key() -> None:
+    from indexers.search import names_body
+
+    body = names_body("Bien dong")
+    assert body is not None and body["size"] == 0
+    assert set(body["query"]["terms"]["entity_keys"]) == {
+        "PER:bien dong",
+        "LOC:bien dong",
+        "ORG:bien dong",
+    }
+    spans = body["aggs"]["spans"]
+    assert set(spans["filters"]["filters"]) == {"bien dong"}
+    # The names as written, of the articles whose entities fold to the span.
+    assert spans["aggs"]["locations"]["terms"]["field"] == "locations"
+    assert names_body("") is None
+
+
+def _spans(**found: dict[str, list[tuple[str, int]]]) -> dict[str, Any]:
+    return {
+        "aggregations": {
+            "spans": {
+                "buckets": {
+                    span: {
+                        "doc_count": sum(n for names in facets.values() for _, n in names),
+                        **{
+                            facet: {"buckets": [{"key": k, "doc_count": n} for k, n in names]}
+                            for facet, names in facets.items()
+                        },
+                    }
+                    for span, facets in found.items()
+                }
+            }
+        }
+    }
+
+
+def test_names_found_are_the_full_names_not_their_parts_most_articles_first() -> None:
+    from indexers.search import names_from
+
+    response = _spans(
+        **{
+            "bui thi tuoi": {"persons": [("Bùi Thị Tươi", 1), ("Lê Văn Tám", 1)]},
+            "bui thi": {"persons": [("Bùi Thị", 4), ("Bùi Thị Tươi", 1)]},
+        }
+    )
+    # The full name, not its part; not a name of the same article that is not the span.
+    assert names_from(response, "bui thi tuoi") == ("Bùi Thị Tươi",)
+    # Two spellings of one span: the one more articles use first.
+    response = _spans(**{"ha noi": {"locations": [("Hạ Nôi", 9), ("Hà Nội", 2), ("Huế", 9)]}})
+    assert names_from(response, "ha noi") == ("Hạ Nôi", "Hà Nội")
+    assert names_from({"aggregations": {}}, "ha noi") == ()
+
+
+def test_the_words_in_a_row_and_the_known_name_rank_above_the_syllables_apart() -> None:
+    from indexers.search import ENTITY_BONUS, NAME_BONUS, PHRASE_BONUS, build_query
+
+    query = build_query("da nang", names=("Đà Nẵng",))["bool"]
+    # The syllables anywhere are what is required...
+    loose = query["must"][0]["bool"]["should"]
+    assert [m["multi_match"].get("type") for m in loose] == [None, None]
+    # ...and constant bonuses, whatever the syllables' BM25, for the words in a row as
+    # typed or folded, and for the name the index knows, with its own diacritics.
+    bonuses = {
+        c["constant_score"]["boost"]: {
+            (m["multi_match"]["query"], m["multi_match"]["fields"][0])
+            for m in c["constant_score"]["filter"]["bool"]["should"]
+        }
+        for c in query["should"]
+        if "constant_score" in c
+    }
+    assert bonuses == {
+        PHRASE_BONUS: {("da nang", "title^3"), ("da nang", "title_folded^3")},
+        NAME_BONUS: {("Đà Nẵng", "title^3")},
+    }
+    # A phrase before its syllables apart, the name before what only folds like it.
+    assert PHRASE_BONUS > NAME_BONUS > ENTITY_BONUS > 0
+    keys = ["LOC:da nang", "ORG:da nang", "PER:da nang"]
+    assert {"terms": {"entity_keys": keys, "boost": ENTITY_BONUS}} in query["should"]
+    # Without a known name, no name or entity clause.
+    plain = build_query("da nang")["bool"]["should"]
+    assert not [c for c in plain if "terms" in c] and len(plain) == 3
+
+
+def test_highlights_mark_the_phrase_and_the_name_never_a_syllable_alone() -> None:
+    body = build_body(SearchRequest(text="ha noi"), _SEGMENTER, names=("Hà Nội",))
+    fields = body["highlight"]["fields"]
+    as_written = fields["content"]["highlight_query"]["bool"]["should"]
+    assert as_written == [
+        {"match_phrase": {"content": "ha noi"}},
+        {"match_phrase": {"content": "Hà Nội"}},
+    ]
+    folded = fields["content_folded"]["highlight_query"]["bool"]["should"]
+    assert folded == [{"match_phrase": {"content_folded": "ha noi"}}]
+    assert fields["title"]["number_of_fragments"] == 0
+
+
+def _response(source: dict[str, Any], highlight: dict[str, list[str]]) -> dict[str, Any]:
+    return {
+        "hits": {
+            "total": {"value": 1},
+            "hits": [{"_id": "a", "_score": 1.0, "_source": source, "highlight": highlight}],
+        }
+    }
+
+
+def test_an_article_with_the_syllables_only_apart_shows_them_and_no_line_breaks() -> None:
+    source = {"title": "Nối lại chuyến bay", "content": "Ông nói ở\nsân bay Nội Bài, Hà Đông."}
+    hit = parse_response(_response(source, {}), SearchRequest(text="ha noi")).hits[0]
+    assert hit.highlight == {
+        "title": ["<em>Nối</em> lại chuyến bay"],
+        "content": ["Ông <em>nói</em> ở sân bay <em>Nội</em> Bài, <em>Hà</em> Đông."],
+    }
+    # Without highlights asked for, none is made up.
+    plain = parse_response(_response(source, {}), SearchRequest(text="ha noi", highlight=False))
+    assert plain.hits[0].highlight == {}
+
+
+def test_a_phrase_highlight_is_never_joined_by_syllables_marked_elsewhere() -> None:
+    source = {"title": "Nối lại chuyến bay", "content": "Trời Hà Nội\nmưa to."}
+    found = {"content_folded": ["troi <em>ha noi</em>\nmua to."]}
+    hit = parse_response(_response(source, found), SearchRequest(text="ha noi")).hits[0]
+    assert hit.highlight == {"content": ["Trời <em>Hà Nội</em> mưa to."]}
