@@ -17,7 +17,6 @@ While Elasticsearch cannot take writes, the enriched partitions are paused.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import warnings
@@ -38,16 +37,16 @@ from indexers.web import add_pages, add_views
 from indexers.web.auth import require_token
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
-from streams.errors import InvalidArticle, StreamsError
 from streams.fixes.faust_consumer import Transport as FixedTransport
 from streams.kafka import MAX_MESSAGE_BYTES, faust_broker_options
 from streams.lag.collector import LagMonitor
 from streams.lag.prometheus import LagMetrics
 from streams.lag.recorder import LagRecorder
 from streams.metrics import PipelineMetrics
-from streams.records import VERSION_HEADER, RawArticle, Stage, article_version
-from streams.stages.enrich import EnrichmentRunner
+from streams.records import Stage
+from streams.stages.enrich import EnrichStage
 from streams.stages.index import IndexStage
+from streams.stages.runners import EnrichmentRunner
 from streams.status import PipelineStatus
 
 log = logging.getLogger(__name__)
@@ -115,6 +114,14 @@ class Pipeline:
             describe_refusal=lambda status, reason: auth_message(
                 status, reason, settings.elasticsearch
             ),
+        )
+        self.enrich = EnrichStage(
+            enrichment,
+            self._send_enriched,
+            self._dead_letter,
+            self.duplicates.check,
+            self.metrics,
+            max_bytes=_ENRICHED_MAX_BYTES,
         )
         self.index = IndexStage(
             self.writer,
@@ -285,61 +292,12 @@ class Pipeline:
             await self.enrich_message(event.message)
 
     async def enrich_message(self, message: Any) -> None:
-        version = article_version(message.timestamp, message.offset)
-        if message.value is None:
-            # A tombstone: the publisher deletes the article; pass the deletion on.
-            if message.key is not None:
-                await self.enriched_topic.send(
-                    key=message.key,
-                    value=None,
-                    headers=[(VERSION_HEADER, str(version).encode())],
-                )
-            else:
-                await self._dead_letter(message, stage="decode", reason="tombstone without a key")
-            return
-        try:
-            raw = RawArticle.from_bytes(message.value)
-        except InvalidArticle as exc:
-            await self._dead_letter(message, stage=exc.stage, exc=exc)
-            return
-        try:
-            with self.metrics.enrich_seconds.time():
-                enriched = await self._enrichment.enrich(raw)
-        except InvalidArticle as exc:
-            await self._dead_letter(message, stage="validate", exc=exc, article_id=raw.id)
-            return
-        except StreamsError as exc:
-            await self._dead_letter(
-                message, stage="enrich", exc=exc, retriable=exc.retriable, article_id=raw.id
-            )
-            return
-        except Exception as exc:
-            log.exception("enrichment failed unexpectedly for %s", raw.id)
-            await self._dead_letter(message, stage="enrich", exc=exc, article_id=raw.id)
-            return
-        if enriched.simhash is not None:
-            original = self.duplicates.check(enriched.id, enriched.simhash)
-            if original is not None:
-                enriched = dataclasses.replace(enriched, duplicate_of=original)
-                self.metrics.near_duplicates.inc()
-        enriched = dataclasses.replace(enriched, version=version)
-        value = enriched.to_bytes()
-        if len(value) > _ENRICHED_MAX_BYTES:
-            # A long article's word fields double it (found by a 10.5 MB article: 22 MB,
-            # which the producer refused, crashing the agent on every retry). The
-            # indexer derives them again, bounded by max_segmented_chars.
-            value = dataclasses.replace(enriched, title_words="", content_words="").to_bytes()
-        if len(value) > _ENRICHED_MAX_BYTES:
-            await self._dead_letter(
-                message,
-                stage="enrich",
-                reason=f"the enriched article is {len(value)} bytes, over the "
-                f"{_ENRICHED_MAX_BYTES}-byte message limit",
-                article_id=enriched.id,
-            )
-            return
-        await self.enriched_topic.send(key=enriched.id.encode(), value=value)
-        self.metrics.enriched.inc()
+        await self.enrich.handle(message)
+
+    async def _send_enriched(
+        self, key: bytes, value: bytes | None, headers: list[tuple[str, bytes]]
+    ) -> None:
+        await self.enriched_topic.send(key=key, value=value, headers=headers or None)
 
     # -- indexing ---------------------------------------------------------------------
 

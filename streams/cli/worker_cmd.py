@@ -86,7 +86,7 @@ def worker(
     from streams.kafka import ensure_topics
     from streams.lag.collector import LagMonitor, kafka_offsets
     from streams.pipeline import Pipeline
-    from streams.stages.enrich import EnrichmentRunner, ProcessRunner, ThreadRunner
+    from streams.stages.runners import EnrichmentRunner, ProcessRunner, ThreadRunner
 
     settings = Settings(
         kafka=KafkaSettings(bootstrap_servers=bootstrap_servers),

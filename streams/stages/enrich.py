@@ -1,130 +1,134 @@
-"""Running the enricher off Faust's event loop: in a thread, or in a pool of processes.
+"""The enrich stage: a raw message becomes an enriched one, or a dead letter with its reason.
 
-The NLP is CPU-bound. In a thread it keeps heartbeats, commits and the web server
-responsive but uses one core; a process pool, each process with its own models,
-uses as many as it is given. Either way the agent awaits the same call.
+No Faust here: the agent hands each message (value, key, topic, partition, offset,
+timestamp) to :meth:`EnrichStage.handle`, which decides what becomes of it and sends
+the result through injected senders. The rules (``tests/unit/test_enrich_stage.py``):
+
+- every message has exactly one outcome: an enriched article, a deletion passed on
+  (a tombstone with a key), or a dead letter naming the stage and the reason;
+  nothing is dropped, and an unexpected error in the NLP is a dead letter too;
+- the article's external version comes from the raw message's position (time and
+  offset), so a copy read again after a crash carries the same version;
+- a near-copy of an earlier article is marked ``duplicate_of`` it;
+- an enriched message never exceeds the topic's message limit: a long article's word
+  fields (which the indexer can derive again) are left out first, and one still too
+  big is a dead letter, rather than a producer error that would stop the agent.
 """
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
 import logging
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
-from config import EnrichmentSettings
-from nlp.enricher import Enricher
-from streams.errors import EnrichmentError, InvalidArticle, StreamsError, TaskFailed
-from streams.pool.pool import ProcessPool
-from streams.records import EnrichedArticle, RawArticle
+from streams.errors import InvalidArticle, StreamsError
+from streams.metrics import PipelineMetrics
+from streams.records import VERSION_HEADER, EnrichedArticle, RawArticle, article_version
+from streams.stages.index import DeadLetter
 
 log = logging.getLogger(__name__)
 
 
-class EnrichmentRunner(Protocol):
-    async def enrich(self, raw: RawArticle) -> EnrichedArticle: ...
-
-    def close(self) -> None: ...
+class Enrichment(Protocol):
+    async def enrich(self, article: RawArticle) -> EnrichedArticle: ...
 
 
-class ThreadRunner:
-    """One thread: the models are not known to be thread-safe."""
-
-    def __init__(self, enricher: Enricher) -> None:
-        self._enricher = enricher
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tinstream-nlp")
-
-    async def enrich(self, raw: RawArticle) -> EnrichedArticle:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._enricher.enrich, raw)
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+# (key, value or None for a deletion, headers) → sent to the enriched topic.
+Send = Callable[[bytes, bytes | None, list[tuple[str, bytes]]], Awaitable[None]]
+# (article id, fingerprint) → the id of the earlier article it nearly copies.
+NearDuplicateOf = Callable[[str, str], str | None]
 
 
-# --- in the pool's processes -------------------------------------------------------
-
-_PROCESS_ENRICHER: Enricher | None = None
-
-
-def _start_process(settings: EnrichmentSettings) -> None:
-    global _PROCESS_ENRICHER  # noqa: PLW0603 - one enricher per pool process, built once
-    _PROCESS_ENRICHER = Enricher.with_models(settings)
-    _PROCESS_ENRICHER.warm_up()
-
-
-Outcome = tuple[str, EnrichedArticle | None, str, bool]
-
-
-def _enrich_in_process(raw: RawArticle) -> Outcome:
-    # Errors travel back as data: an exception with extra constructor arguments
-    # does not survive pickling, and the agent needs the reason and retriability.
-    assert _PROCESS_ENRICHER is not None
-    try:
-        return "ok", _PROCESS_ENRICHER.enrich(raw), "", False
-    except InvalidArticle as exc:
-        return "invalid", None, exc.reason, False
-    except StreamsError as exc:
-        return "error", None, exc.reason, exc.retriable
-    except Exception as exc:  # noqa: BLE001 - reported to the agent, which dead-letters it
-        return "error", None, f"{type(exc).__name__}: {exc}", False
-
-
-Task = Callable[[RawArticle], Outcome]
-
-
-class ProcessRunner:
-    """A supervised pool of ``processes`` processes, each loading the models once.
-
-    A process that dies (killed, out of memory, a crash in native code) fails only
-    the article it was enriching: that article is tried once more on the process
-    that replaces it, and an article that kills two is reported as an enrichment
-    error, to be dead-lettered, and the stream goes on (see
-    :class:`streams.pool.pool.ProcessPool`).
+class EnrichStage:
+    """Enriches raw messages and sends each result on.
 
     Args:
-        settings: what each process builds its enricher from.
-        processes: pool size.
-        task, initializer: what runs in the processes (injectable for tests; both
-            must be importable module-level functions).
+        enrichment: runs the NLP off the event loop (a pool of processes or a thread).
+        send: sends to the enriched topic.
+        dead_letter: sends a message to the dead-letter topic with its reason.
+        near_duplicate_of: looks a fingerprint up among earlier articles.
+        metrics: the worker's counters.
+        max_bytes: the largest enriched message the topic takes.
     """
 
     def __init__(
         self,
-        settings: EnrichmentSettings,
-        processes: int,
+        enrichment: Enrichment,
+        send: Send,
+        dead_letter: DeadLetter,
+        near_duplicate_of: NearDuplicateOf,
+        metrics: PipelineMetrics,
         *,
-        task: Task = _enrich_in_process,
-        initializer: Callable[[EnrichmentSettings], None] = _start_process,
+        max_bytes: int,
     ) -> None:
-        self._pool: ProcessPool[RawArticle, Outcome] = ProcessPool(
-            processes, task, initializer=initializer, initargs=(settings,)
-        )
-        log.info("enriching in %d processes", processes)
+        self._enrichment = enrichment
+        self._send = send
+        self._dead_letter = dead_letter
+        self._near_duplicate_of = near_duplicate_of
+        self._metrics = metrics
+        self._max_bytes = max_bytes
 
-    @property
-    def restarts(self) -> int:
-        return self._pool.restarts
-
-    def pids(self) -> list[int]:
-        return self._pool.pids()
-
-    async def enrich(self, raw: RawArticle) -> EnrichedArticle:
+    async def handle(self, message: Any) -> None:
+        """The one outcome of ``message``: sent on, passed on as a deletion, or dead-lettered."""
+        version = article_version(message.timestamp, message.offset)
+        if message.value is None:
+            await self._deletion(message, version)
+            return
         try:
-            status, article, reason, retriable = await self._pool.run(raw)
-        except TaskFailed as exc:
-            raise EnrichmentError(exc.reason) from None
-        if status == "invalid":
-            raise InvalidArticle(reason, stage="validate")
-        if status == "error" or article is None:
-            raise EnrichmentError(reason, retriable=retriable)
-        return article
+            raw = RawArticle.from_bytes(message.value)
+        except InvalidArticle as exc:
+            await self._dead_letter(message, stage=exc.stage, exc=exc)
+            return
+        enriched = await self._enrich(message, raw)
+        if enriched is None:
+            return
+        if enriched.simhash is not None:
+            original = self._near_duplicate_of(enriched.id, enriched.simhash)
+            if original is not None:
+                enriched = dataclasses.replace(enriched, duplicate_of=original)
+                self._metrics.near_duplicates.inc()
+        value = self._encoded(dataclasses.replace(enriched, version=version))
+        if len(value) > self._max_bytes:
+            await self._dead_letter(
+                message,
+                stage="enrich",
+                reason=f"the enriched article is {len(value)} bytes, over the "
+                f"{self._max_bytes}-byte message limit",
+                article_id=enriched.id,
+            )
+            return
+        await self._send(enriched.id.encode(), value, [])
+        self._metrics.enriched.inc()
 
-    def warm_up(self, timeout_s: float = 300.0) -> None:
-        """Start every process and load its models now, so that the first
-        articles do not wait for them (nor count them in a benchmark)."""
-        self._pool.warm_up(timeout_s)
+    async def _deletion(self, message: Any, version: int) -> None:
+        # A tombstone: the publisher deletes the article; pass the deletion on, with
+        # the version that keeps an older copy from bringing the article back.
+        if message.key is None:
+            await self._dead_letter(message, stage="decode", reason="tombstone without a key")
+            return
+        await self._send(message.key, None, [(VERSION_HEADER, str(version).encode())])
 
-    def close(self) -> None:
-        self._pool.close()
+    async def _enrich(self, message: Any, raw: RawArticle) -> EnrichedArticle | None:
+        try:
+            with self._metrics.enrich_seconds.time():
+                return await self._enrichment.enrich(raw)
+        except InvalidArticle as exc:
+            await self._dead_letter(message, stage="validate", exc=exc, article_id=raw.id)
+        except StreamsError as exc:
+            await self._dead_letter(
+                message, stage="enrich", exc=exc, retriable=exc.retriable, article_id=raw.id
+            )
+        except Exception as exc:
+            log.exception("enrichment failed unexpectedly for %s", raw.id)
+            await self._dead_letter(message, stage="enrich", exc=exc, article_id=raw.id)
+        return None
+
+    def _encoded(self, enriched: EnrichedArticle) -> bytes:
+        value = enriched.to_bytes()
+        if len(value) > self._max_bytes:
+            # A long article's word fields double it (a 10.5 MB article made 22 MB,
+            # which the producer refused, stopping the agent on every retry). The
+            # indexer derives them again, bounded by max_segmented_chars.
+            value = dataclasses.replace(enriched, title_words="", content_words="").to_bytes()
+        return value

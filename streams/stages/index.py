@@ -63,6 +63,7 @@ class DeadLetter(Protocol):
         stage: Any,
         reason: str | None = None,
         exc: BaseException | None = None,
+        retriable: bool = False,
         article_id: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> Awaitable[None]: ...

@@ -11,7 +11,7 @@ import pytest
 from config import EnrichmentSettings
 from streams.errors import EnrichmentError, InvalidArticle
 from streams.records import EnrichedArticle, RawArticle
-from streams.stages.enrich import Outcome, ProcessRunner
+from streams.stages.runners import Outcome, ProcessRunner
 
 pytestmark = pytest.mark.timeout(120)
 
