@@ -183,7 +183,10 @@ def _stand_in_worker(*flags: str) -> tuple[subprocess.Popen[str], list[int]]:
     report = json.loads(line)
     pids = [int(p) for p in report["pids"]]
     assert len(pids) == 2 and set(map(int, report["answers"])) <= set(pids)
-    assert processes.alive(pids) == set(pids)
+    if "--exit" not in flags:
+        # With --exit the stand-in returns right after this line and its processes
+        # may already be going: that is what the test of it checks.
+        assert processes.alive(pids) == set(pids)
     return worker, pids
 
 
