@@ -112,30 +112,43 @@ def viterbi(
         Per sentence, its label indices.
     """
     count, longest, width = emissions.shape
-    steps = np.ascontiguousarray(emissions.transpose(1, 0, 2))  # (step, sentence, label)
+    cells = count * width
+    # (step, sentence x label): one step's scores are one contiguous row.
+    steps = np.ascontiguousarray(emissions.transpose(1, 0, 2)).reshape(longest, cells)
     into = np.ascontiguousarray(transition.T)  # [to, from]
-    back = np.empty((longest, count, width), dtype=np.intp)
-    scores = np.empty((longest, count, width))
+    back = np.empty((longest, cells), dtype=np.intp)
+    scores = np.empty((longest, cells))
+    previous = scores.reshape(longest, count, 1, width)  # broadcast over "to"
     candidates = np.empty((count, width, width))  # (sentence, to, from)
+    rows = candidates.reshape(cells, width)
+    flat = candidates.reshape(-1)
+    # Where each (sentence, to) row starts in ``flat``: its best "from" is then a take.
+    base = np.arange(0, cells * width, width)
+    best = np.empty(cells, dtype=np.intp)
     scores[0] = steps[0]
-    # Few sentences and few labels: the cost is numpy's per call, hence out= everywhere.
+    # Few sentences and few labels: the cost is numpy's per call, hence out= and
+    # no reduction but one argmax (a max over a short axis is several times slower).
+    add, take, argmax = np.add, np.take, np.ndarray.argmax
     for t in range(1, longest):
-        np.add(scores[t - 1][:, None, :], into, out=candidates)
-        candidates.argmax(axis=2, out=back[t])  # the first maximum, as CRFsuite keeps it
-        candidates.max(axis=2, out=scores[t])
-        scores[t] += steps[t]
-    finals = scores[np.asarray(lengths) - 1, np.arange(count)].argmax(axis=1).tolist()
-    pointers = back.transpose(1, 0, 2).tolist()
-    out = []
-    for final, n, sentence in zip(finals, lengths, pointers, strict=True):
-        label = final
-        path = [label]
-        for t in range(n - 1, 0, -1):
-            label = sentence[t][label]
-            path.append(label)
-        path.reverse()
-        out.append(path)
-    return out
+        add(previous[t - 1], into, out=candidates)
+        pointers = back[t]
+        argmax(rows, axis=1, out=pointers)  # the first maximum, as CRFsuite keeps it
+        add(pointers, base, out=best)
+        row = scores[t]
+        take(flat, best, out=row)
+        add(row, steps[t], out=row)
+    ends = np.asarray(lengths) - 1
+    sentences = np.arange(count)
+    label = scores.reshape(longest, count, width)[ends, sentences].argmax(axis=1)
+    # Back from every sentence's end at once; a sentence keeps its last label
+    # until the walk reaches its own end.
+    pointers3 = back.reshape(longest, count, width)
+    paths = np.empty((longest, count), dtype=np.intp)
+    for t in range(longest - 1, 0, -1):
+        paths[t] = label
+        label = np.where(ends >= t, pointers3[t, sentences, label], label)
+    paths[0] = label
+    return [path[:n] for path, n in zip(paths.T.tolist(), lengths, strict=True)]
 
 
 class DocumentCrf:

@@ -97,6 +97,49 @@ def test_viterbi_finds_the_best_path_of_every_sentence() -> None:
         assert paths[k] == list(best)
 
 
+def _reference_viterbi(
+    emissions: np.ndarray, lengths: list[int], transition: np.ndarray
+) -> list[list[int]]:
+    """CRFsuite's decoding written plainly, one sentence at a time: ties go to the
+    lower label, both for the previous label and for the last one."""
+    out = []
+    width = transition.shape[0]
+    for k, n in enumerate(lengths):
+        score = [float(x) for x in emissions[k, 0]]
+        back: list[list[int]] = []
+        for t in range(1, n):
+            pointers, row = [], []
+            for to in range(width):
+                values = [score[f] + float(transition[f, to]) for f in range(width)]
+                best = max(range(width), key=lambda f, v=values: (v[f], -f))  # type: ignore[misc]
+                pointers.append(best)
+                row.append(values[best] + float(emissions[k, t, to]))
+            back.append(pointers)
+            score = row
+        label = max(range(width), key=lambda j: (score[j], -j))
+        path = [label]
+        for pointers in reversed(back):
+            label = pointers[label]
+            path.append(label)
+        out.append(path[::-1])
+    return out
+
+
+def test_viterbi_breaks_ties_as_crfsuite_does() -> None:
+    """Small integer scores make many ties; sentences of every length, in any order."""
+    rng = np.random.default_rng(11)
+    for labels in (1, 2, 5, 9):
+        for _ in range(20):
+            lengths = [int(n) for n in rng.integers(1, 9, size=int(rng.integers(1, 6)))]
+            emissions = rng.integers(-2, 3, size=(len(lengths), max(lengths), labels)).astype(
+                np.float64
+            )
+            transition = rng.integers(-1, 2, size=(labels, labels)).astype(np.float64)
+            got = viterbi(emissions, lengths, transition)
+            assert got == _reference_viterbi(emissions, lengths, transition)
+            assert [len(path) for path in got] == lengths
+
+
 def test_sentence_tags_equal_the_crftagger_on_both_passes(
     model: NerModel, taggers: tuple[object, object]
 ) -> None:
