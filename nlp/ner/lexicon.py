@@ -102,7 +102,7 @@ class Lexicon:
 
     @staticmethod
     def key(name: str) -> str:
-        return " ".join(t for _, _, t in _tokens(name)).casefold()
+        return " ".join(_TOKEN.findall(name)).casefold()
 
     @classmethod
     def load(cls, directory: Path = DEFAULT_DIR) -> Lexicon:
@@ -129,8 +129,15 @@ class Lexicon:
         """Listed names in ``text``, longest first, not overlapping."""
         tokens = _tokens(text)
         out: list[Match] = []
+        by_first = self._by_first
+        # Most words start no listed name: one lookup each, and the full test only
+        # where some name starts with the word.
+        starts = [by_first.get(word.casefold()) is not None for _, _, word in tokens]
         i = 0
         while i < len(tokens):
+            if not starts[i]:
+                i += 1
+                continue
             found = self._longest_at(tokens, i)
             if found is None:
                 i += 1
