@@ -58,13 +58,22 @@ class WordModel:
     # -log P of every known word: one lookup says both whether a word is known
     # and what it costs, which is most of the segmenter's work.
     costs: Mapping[str, float] = field(init=False)
+    # The first syllables (one or more, spaced) of every known word longer than
+    # them: a run of syllables that is none of these starts no longer word, so the
+    # segmenter stops extending it.
+    prefixes: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         total = max(1, sum(self.counts.values()))
         costs = {w: -math.log(_UNSEEN_DICTIONARY_WORD / total) for w in self.dictionary}
         costs.update((w, -math.log(c / total)) for w, c in self.counts.items() if c > 0)
+        prefixes: set[str] = set()
+        for word in costs:
+            parts = word.split(" ")
+            prefixes.update(" ".join(parts[:k]) for k in range(1, len(parts)))
         object.__setattr__(self, "total", total)
         object.__setattr__(self, "costs", costs)
+        object.__setattr__(self, "prefixes", frozenset(prefixes))
 
     def cost(self, word: str) -> float:
         """-log P(word), with pseudo-counts for words never counted."""
@@ -156,6 +165,7 @@ class WordSegmenter:
         """The most probable words (and names) that make up ``syllables``."""
         model = self.model
         costs = model.costs
+        prefixes = model.prefixes
         unseen = model.cost("_")  # any one syllable never counted
         n = len(syllables)
         lower = [s.lower() for s in syllables]
@@ -168,6 +178,8 @@ class WordSegmenter:
             word = lower[i]
             choice = (best[i + 1][0] + costs.get(word, unseen), i + 1)
             for end in range(i + 2, min(n, i + MAX_WORD_SYLLABLES) + 1):
+                if word not in prefixes:
+                    break  # no known word starts so: none longer either
                 word = f"{word} {lower[end - 1]}"
                 cost = costs.get(word)
                 if cost is not None and (best[end][0] + cost, end) < choice:

@@ -66,3 +66,36 @@ def test_a_long_capitalised_run_is_not_one_name() -> None:
     assert all(w.count("_") < 5 for w in words)
     # A text all in capitals: many runs, each cut (and in linear time).
     assert len(_segment("ĐÀ NẴNG " * 5000).split()) >= 2000
+
+
+class _EveryPrefix(frozenset[str]):
+    """Says every run of syllables starts some word: the segmenter never stops early."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _unpruned(model: WordModel) -> WordSegmenter:
+    copy = WordModel(model.dictionary, model.counts)
+    object.__setattr__(copy, "prefixes", _EveryPrefix())
+    return WordSegmenter(copy)
+
+
+def test_prefixes_are_the_starts_of_longer_words() -> None:
+    model = WordModel(frozenset({"câu lạc bộ", "câu cá"}), {"lạc bộ": 2, "bộ": 9})
+    assert model.prefixes == {"câu", "câu lạc", "lạc"}
+
+
+def test_stopping_at_unknown_prefixes_cuts_as_trying_every_length() -> None:
+    """Invented text against the small model and the packaged one."""
+    from nlp.segmenter import load_word_model
+
+    texts = [
+        "Thủ tướng Nguyễn Xuân Phúc thăm bệnh viện ở Hà Nội; học sinh học y tế.",
+        "câu lạc bộ bóng đá Sông Lam Nghệ An thắng trận thứ ba liên tiếp trên sân nhà",
+        "Bộ Y tế và Sở Giáo dục và Đào tạo thành phố Hồ Chí Minh họp bàn về học phí",
+        "một hai ba bốn năm sáu bảy tám chín mười, A B C D E F",
+    ]
+    for model in (_MODEL, load_word_model()):
+        for text in texts:
+            assert WordSegmenter(model).segment(text) == _unpruned(model).segment(text)
