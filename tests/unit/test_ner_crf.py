@@ -210,3 +210,32 @@ def test_local_features_are_the_parts_joined() -> None:
     extra = featurizer.memory_features(words, memory)
     assert extra[1] == ["d=PER", "dn=PER"] and extra[2] == []
     assert featurizer.with_memory(words, local, memory)[1] == [*local[1], *extra[1]]
+
+
+def test_documents_tagged_together_are_tagged_as_one_by_one(model: NerModel) -> None:
+    """Each document keeps its own memory: "Khải" named in one says nothing in another."""
+    from training.common import read_jsonl
+
+    documents = [DOCUMENT, [], [["Khải", "nói", "."]], [["Hà", "Nội"]], DOCUMENT[1:3]]
+    for row in islice(read_jsonl(SHARED / "news" / "vntc-train.jsonl.gz"), 10):
+        documents.append([[s.text for s in sentence] for sentence in sentences(row["title"])])
+        documents.append([[s.text for s in sentence] for sentence in sentences(row["content"])])
+    one_by_one = [model.tag_document(document) for document in documents]
+    assert model.tag_documents(documents) == one_by_one
+    assert model.tag_documents([]) == []
+    assert model.tag_documents([[]]) == [[]]
+
+
+def test_analyze_many_is_analyze_of_each_text(model: NerModel) -> None:
+    from nlp.analysis import BatchAnalyzer
+    from nlp.ner.model import CrfAnalyzer
+
+    analyzer = CrfAnalyzer(model=model)
+    texts = [
+        "Ông Trần Văn Khải đến Bộ Y tế.",
+        "Khải nói Công ty Sông Xanh ở Đà Nẵng sẽ mở rộng.\nChị Lan ở Hà Nội.",
+        "",
+        "mưa to",
+    ]
+    assert isinstance(analyzer, BatchAnalyzer)
+    assert analyzer.analyze_many(texts) == [analyzer.analyze(text) for text in texts]
