@@ -126,9 +126,10 @@ def viterbi(
     base = np.arange(0, cells * width, width)
     best = np.empty(cells, dtype=np.intp)
     scores[0] = steps[0]
-    # Few sentences and few labels: the cost is numpy's per call, hence out= and
-    # no reduction but one argmax (a max over a short axis is several times slower).
-    add, take, argmax = np.add, np.take, np.ndarray.argmax
+    # Few sentences and few labels: the cost is numpy's per call, hence out=, no
+    # reduction but one argmax (a max over a short axis is several times slower),
+    # and ufuncs and methods only (np.take or np.where add a Python call each).
+    add, take, argmax = np.add, np.ndarray.take, np.ndarray.argmax
     for t in range(1, longest):
         add(previous[t - 1], into, out=candidates)
         pointers = back[t]
@@ -139,15 +140,16 @@ def viterbi(
         add(row, steps[t], out=row)
     ends = np.asarray(lengths) - 1
     sentences = np.arange(count)
-    label = scores.reshape(longest, count, width)[ends, sentences].argmax(axis=1)
-    # Back from every sentence's end at once; a sentence keeps its last label
-    # until the walk reaches its own end.
-    pointers3 = back.reshape(longest, count, width)
     paths = np.empty((longest, count), dtype=np.intp)
+    paths[-1] = scores.reshape(longest, count, width)[ends, sentences].argmax(axis=1)
+    # Past its end, a sentence's pointers keep the label: walking back from the
+    # last step, every sentence then holds its final label until its own end.
+    back.reshape(longest, count, width)[np.arange(longest)[:, None] > ends] = np.arange(width)
+    starts = sentences * width  # a sentence's cells in a row of ``back``
+    cells_now = best[:count]
     for t in range(longest - 1, 0, -1):
-        paths[t] = label
-        label = np.where(ends >= t, pointers3[t, sentences, label], label)
-    paths[0] = label
+        add(paths[t], starts, out=cells_now)
+        take(back[t], cells_now, out=paths[t - 1])
     return [path[:n] for path, n in zip(paths.T.tolist(), lengths, strict=True)]
 
 
