@@ -32,7 +32,10 @@ class Syllable(NamedTuple):
 
 
 def syllables(text: str) -> list[Syllable]:
-    return [Syllable(m.start(), m.end(), m.group()) for m in _SYLLABLE.finditer(text)]
+    # tuple.__new__ makes the same named tuple without the Python-level __new__
+    # a NamedTuple class call goes through (one per syllable of every article).
+    make = tuple.__new__
+    return [make(Syllable, (m.start(), m.end(), m.group())) for m in _SYLLABLE.finditer(text)]
 
 
 def sentences(text: str, tokens: list[Syllable] | None = None) -> list[list[Syllable]]:
