@@ -155,12 +155,16 @@ def _end_of(syllables: list[str], text: str, start: int) -> int:
 
 def _phrases(run: list[_Word]) -> Iterator[tuple[str, list[_Word]]]:
     """(lower-case key, words) of every word and run of words with no stop word."""
-    for i in range(len(run)):
-        for n in range(1, MAX_PHRASE_WORDS + 1):
-            words = run[i : i + n]
-            if len(words) < n or is_stop(words[-1].key):
+    size = len(run)
+    for i in range(size):
+        key = ""
+        # The key grows a word at a time instead of being joined again for each length.
+        for end in range(i + 1, min(size, i + MAX_PHRASE_WORDS) + 1):
+            last = run[end - 1].key
+            if is_stop(last):
                 break
-            yield " ".join(w.key for w in words), words
+            key = last if end == i + 1 else f"{key} {last}"
+            yield key, run[i:end]
 
 
 def document_frequencies(

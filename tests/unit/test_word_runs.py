@@ -1,12 +1,22 @@
 """``word_runs`` finds a one-syllable word where it starts, and gives the runs that
-walking every word syllable by syllable gives."""
+walking every word syllable by syllable gives; ``_phrases`` grows its keys a word at
+a time and gives the phrases that joining every window gives."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from nlp.keywords import _SAME_PHRASE, _SENTENCE_BREAK, _end_of, _Word, word_runs
+from nlp.keywords import (
+    _SAME_PHRASE,
+    _SENTENCE_BREAK,
+    MAX_PHRASE_WORDS,
+    _end_of,
+    _phrases,
+    _Word,
+    is_stop,
+    word_runs,
+)
 from nlp.segmenter import WordModel, WordSegmenter
 
 _SEGMENTER = WordSegmenter(
@@ -60,3 +70,21 @@ def test_a_run_ends_at_punctuation_and_words_keep_their_syllables() -> None:
     assert [w.surface for w in runs[0]][:3] == ["Câu lạc bộ", "Sông", "Lam"]
     assert runs[0][0].sentence_start and not runs[0][1].sentence_start
     assert any(w.surface == "HLV" and not w.sentence_start for run in runs for w in run)
+
+
+def _phrases_joined(run: list[_Word]) -> Iterator[tuple[str, list[_Word]]]:
+    """``_phrases`` as first written: every window joined again."""
+    for i in range(len(run)):
+        for n in range(1, MAX_PHRASE_WORDS + 1):
+            words = run[i : i + n]
+            if len(words) < n or is_stop(words[-1].key):
+                break
+            yield " ".join(w.key for w in words), words
+
+
+def test_phrases_equal_joining_every_window() -> None:
+    long_run = "Câu lạc bộ Sông Lam Xanh Nghệ An ký hợp đồng cầu thủ trẻ Trần Minh Khoa"
+    for text in [*TEXTS, long_run, "và của những"]:
+        for run in word_runs(text, _SEGMENTER.segment(text)):
+            assert list(_phrases(run)) == list(_phrases_joined(run))
+    assert list(_phrases([])) == []
