@@ -23,6 +23,7 @@ TEXTS = [
     "Sông  Mây cách hai khoảng trắng; Sông Mây. Xanh FC qua dấu chấm; Sương",
     "",
     "Sông",
+    "Giải Bông Sen Vàng, giải Bông Sen Vàng và giải bông sen vàng; sông Mây, SÔNG MÂY",
 ]
 
 
@@ -57,6 +58,14 @@ def test_find_finds_the_listed_names() -> None:
         ("Sông Mây Xanh FC", "ORG"),
         ("Sông Mây", "LOC"),
         ("SMC", "ORG"),
+    ]
+
+
+def test_a_name_listed_in_lower_case_starts_at_any_case() -> None:
+    found = Lexicon(ENTRIES).find(TEXTS[-1])
+    assert [m.text for m in found if m.form.type == "MISC"] == [
+        "Giải Bông Sen Vàng",
+        "giải Bông Sen Vàng",
     ]
 
 
