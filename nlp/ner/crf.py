@@ -293,14 +293,12 @@ class DocumentCrf:
     ) -> FloatArray:
         """``emissions`` with the weights of more features per syllable added to one pass."""
         out = emissions.copy()
-        width = self._width
-        for i, features in enumerate(extra):
-            if features:
-                weights = self._weights(features)
-                if second:
-                    out[i, width:] += weights[width:]
-                else:
-                    out[i, :width] += weights[:width]
+        rows = [i for i, features in enumerate(extra) if features]
+        if rows:
+            # All the syllables' sums at once, not a numpy call per syllable.
+            weights = self._sum_each([extra[i] for i in rows])
+            part = slice(self._width, None) if second else slice(None, self._width)
+            out[rows, part] += weights[:, part]
         return out
 
     def tag(self, features: Sequence[Sequence[str]], second: bool = False) -> list[str]:

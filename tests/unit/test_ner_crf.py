@@ -239,3 +239,25 @@ def test_analyze_many_is_analyze_of_each_text(model: NerModel) -> None:
     ]
     assert isinstance(analyzer, BatchAnalyzer)
     assert analyzer.analyze_many(texts) == [analyzer.analyze(text) for text in texts]
+
+
+def test_added_features_are_summed_into_one_pass_only(model: NerModel) -> None:
+    """``add`` in one call equals adding each syllable's weights to its row, exactly for
+    the second pass's one or two memory features."""
+    crf = model.crf
+    assert crf is not None
+    rng = np.random.default_rng(3)
+    width = len(crf.labels)
+    emissions = rng.normal(size=(5, 2 * width))
+    extra = [["d=PER"], [], ["d=LOC", "dn=LOC"], ["d=ORG", "dn=no such feature"], []]
+    for second in (False, True):
+        got = crf.add(emissions, extra, second)
+        expected = emissions.copy()
+        for i, features in enumerate(extra):
+            if features:
+                weights = crf._weights(features)
+                part = slice(width, None) if second else slice(None, width)
+                expected[i, part] += weights[part]
+        assert np.array_equal(got, expected)
+        assert np.array_equal(got[[1, 4]], emissions[[1, 4]])
+    assert np.array_equal(crf.add(emissions, [[]] * 5, True), emissions)
