@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -265,9 +265,43 @@ class CrfAnalyzer:
         )
         return [
             [
-                Token(s.start, s.end, s.text, "X", tag)
+                _token(s.start, s.end, s.text, "X", tag)
                 for sentence, tags in zip(split, document, strict=True)
                 for s, tag in zip(sentence, tags, strict=True)
             ]
             for split, document in zip(splits, tagged, strict=True)
         ]
+
+
+_TOKEN_FIELDS = ("start", "end", "text", "pos", "tag")
+
+
+def _slot_setter() -> Callable[[int, int, str, str, str], Token]:
+    """Makes a ``Token`` by setting its slots directly: the frozen dataclass's
+    ``__init__`` goes through ``object.__setattr__`` for each field, about three
+    times slower, for every syllable of every article. The same object; if the
+    record ever gains a field or a ``__post_init__``, its constructor is used."""
+    if (
+        tuple(f.name for f in fields(Token)) != _TOKEN_FIELDS
+        or hasattr(Token, "__post_init__")
+        or not hasattr(Token, "__slots__")
+    ):
+        return Token
+    new = object.__new__
+    set_start, set_end, set_text, set_pos, set_tag = (
+        vars(Token)[name].__set__ for name in _TOKEN_FIELDS
+    )
+
+    def make(start: int, end: int, text: str, pos: str, tag: str) -> Token:
+        token = new(Token)
+        set_start(token, start)
+        set_end(token, end)
+        set_text(token, text)
+        set_pos(token, pos)
+        set_tag(token, tag)
+        return token
+
+    return make
+
+
+_token = _slot_setter()

@@ -261,3 +261,17 @@ def test_added_features_are_summed_into_one_pass_only(model: NerModel) -> None:
         assert np.array_equal(got, expected)
         assert np.array_equal(got[[1, 4]], emissions[[1, 4]])
     assert np.array_equal(crf.add(emissions, [[]] * 5, True), emissions)
+
+
+def test_tokens_made_by_their_slots_are_the_records_the_constructor_makes() -> None:
+    import dataclasses
+
+    from nlp.analysis import Token
+    from nlp.ner.model import _token
+
+    made = _token(3, 7, "Khải", "X", "B-PER")
+    built = Token(3, 7, "Khải", "X", "B-PER")
+    assert type(made) is Token and made == built and hash(made) == hash(built)
+    assert repr(made) == repr(built) and dataclasses.astuple(made) == dataclasses.astuple(built)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.tag = "O"  # type: ignore[misc]
