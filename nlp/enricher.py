@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from config import EnrichmentSettings
-from nlp.analysis import Analyzer, Token, UndertheseaAnalyzer
+from nlp.analysis import Analyzer, BatchAnalyzer, Token, UndertheseaAnalyzer
 from nlp.classifiers import TopicClassifier
 from nlp.entities import mentions_from_tokens, merge_entities
 from nlp.keywords import KeywordExtractor
@@ -110,8 +110,11 @@ class Enricher:
         if language == VIETNAMESE:
             nlp_content = content[: self._settings.max_nlp_chars]
             try:
-                title_tokens = self._analyzer.analyze(title)
-                content_tokens = self._analyzer.analyze(nlp_content)
+                if isinstance(self._analyzer, BatchAnalyzer):
+                    title_tokens, content_tokens = self._analyzer.analyze_many([title, nlp_content])
+                else:
+                    title_tokens = self._analyzer.analyze(title)
+                    content_tokens = self._analyzer.analyze(nlp_content)
                 if category is None and self._topics is not None:
                     category = self._topics.classify(title, nlp_content)
                 if self._sentiment is not None:

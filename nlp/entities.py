@@ -38,6 +38,8 @@ def mentions_from_tokens(
                 out.extend(_split_titled(mention, text))
 
     for token in tokens:
+        if token.tag == "O" and current is None:
+            continue  # most tokens: nothing open, nothing to close
         prefix, _, label = token.tag.partition("-")
         if label not in ENTITY_TYPES:
             close()
@@ -83,6 +85,11 @@ def _piece_of_a_title(surface: str, after: str) -> bool:
 _OFFICE_TITLES = tuple(
     sorted((t for t in GAZETTEERS["pertitle"] if " " in t), key=len, reverse=True)
 )
+# The same titles case-folded once, with what a mention starting or ending with one
+# is tested against (str.startswith and str.endswith take a tuple).
+_OFFICE_FOLDED = tuple((t, t.casefold()) for t in _OFFICE_TITLES)
+_OFFICE_OPENINGS = tuple(f + " " for _, f in _OFFICE_FOLDED)
+_OFFICE_ENDINGS = tuple(f for _, f in _OFFICE_FOLDED)
 _SURNAMES = frozenset(GAZETTEERS["surname"])
 _TITLE_WORDS = frozenset(t.casefold() for t in GAZETTEERS["pertitle"] if " " in t)
 _TITLE_PARTS = frozenset(w for t in _TITLE_WORDS for w in t.split()) | {"phó", "nguyên", "cố"}
@@ -103,9 +110,13 @@ def _split_titled(mention: Mention, text: str) -> list[Mention]:
     if mention.type == "PER":
         return [mention]
     lowered = mention.text.casefold()
-    inside = next((t for t in _OFFICE_TITLES if lowered.startswith(t.casefold() + " ")), None)
+    inside = (
+        next((t for t, f in _OFFICE_FOLDED if lowered.startswith(f + " ")), None)
+        if lowered.startswith(_OFFICE_OPENINGS)  # one test for most mentions
+        else None
+    )
     before = text[max(0, mention.start - 40) : mention.start].casefold().rstrip()
-    after_title = any(before.endswith(t.casefold()) for t in _OFFICE_TITLES)
+    after_title = before.endswith(_OFFICE_ENDINGS)
     if inside is None and not after_title:
         return [mention]
     words = [

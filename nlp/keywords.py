@@ -112,9 +112,17 @@ def word_runs(text: str, segmented: str) -> Iterator[list[_Word]]:
     previous_end = 0
     run: list[_Word] = []
     for token in segmented.split():
-        syllables = token.split("_")
-        start = text.find(syllables[0], position)
-        end = _end_of(syllables, text, start)
+        if "_" in token:
+            syllables = token.split("_")
+            start = text.find(syllables[0], position)
+            end = _end_of(syllables, text, start)
+            surface = " ".join(syllables)
+            capitalised = all(s[:1].isupper() for s in syllables)
+        else:  # most words are one syllable: found where it starts
+            start = text.find(token, position)
+            end = start + len(token) if start >= 0 else -1
+            surface = token
+            capitalised = token[:1].isupper()
         if end < 0:
             break  # the text was cut short before or inside this word
         gap = text[previous_end:start]
@@ -123,8 +131,6 @@ def word_runs(text: str, segmented: str) -> Iterator[list[_Word]]:
         if run and not plain and not _SAME_PHRASE.fullmatch(gap):
             yield run
             run = []
-        surface = " ".join(syllables)
-        capitalised = all(s[:1].isupper() for s in syllables)
         sentence_start = previous_end == 0 or (not plain and bool(_SENTENCE_BREAK.search(gap)))
         if sentence_start and capitalised and len(surface) > 1 and surface.isupper():
             sentence_start = False  # an acronym ("HCM", "NATO") is a name anywhere
@@ -149,12 +155,16 @@ def _end_of(syllables: list[str], text: str, start: int) -> int:
 
 def _phrases(run: list[_Word]) -> Iterator[tuple[str, list[_Word]]]:
     """(lower-case key, words) of every word and run of words with no stop word."""
-    for i in range(len(run)):
-        for n in range(1, MAX_PHRASE_WORDS + 1):
-            words = run[i : i + n]
-            if len(words) < n or is_stop(words[-1].key):
+    size = len(run)
+    for i in range(size):
+        key = ""
+        # The key grows a word at a time instead of being joined again for each length.
+        for end in range(i + 1, min(size, i + MAX_PHRASE_WORDS) + 1):
+            last = run[end - 1].key
+            if is_stop(last):
                 break
-            yield " ".join(w.key for w in words), words
+            key = last if end == i + 1 else f"{key} {last}"
+            yield key, run[i:end]
 
 
 def document_frequencies(

@@ -58,13 +58,22 @@ class WordModel:
     # -log P of every known word: one lookup says both whether a word is known
     # and what it costs, which is most of the segmenter's work.
     costs: Mapping[str, float] = field(init=False)
+    # The first syllables (one or more, spaced) of every known word longer than
+    # them: a run of syllables that is none of these starts no longer word, so the
+    # segmenter stops extending it.
+    prefixes: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         total = max(1, sum(self.counts.values()))
         costs = {w: -math.log(_UNSEEN_DICTIONARY_WORD / total) for w in self.dictionary}
         costs.update((w, -math.log(c / total)) for w, c in self.counts.items() if c > 0)
+        prefixes: set[str] = set()
+        for word in costs:
+            parts = word.split(" ")
+            prefixes.update(" ".join(parts[:k]) for k in range(1, len(parts)))
         object.__setattr__(self, "total", total)
         object.__setattr__(self, "costs", costs)
+        object.__setattr__(self, "prefixes", frozenset(prefixes))
 
     def cost(self, word: str) -> float:
         """-log P(word), with pseudo-counts for words never counted."""
@@ -156,32 +165,43 @@ class WordSegmenter:
         """The most probable words (and names) that make up ``syllables``."""
         model = self.model
         costs = model.costs
+        prefixes = model.prefixes
         unseen = model.cost("_")  # any one syllable never counted
         n = len(syllables)
         lower = [s.lower() for s in syllables]
         caps = [s[:1].isupper() and bool(_CAPITALISED.match(s)) for s in syllables]
-        # best[i]: (cost of syllables[i:], end of the first word), from the end.
-        best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
+        # cost_from[i]: the cost of syllables[i:]; first_end[i]: where its first word
+        # ends (two lists, not tuples: this loop is most of the segmenter's time).
+        cost_from = [0.0] * (n + 1)
+        first_end = [n] * (n + 1)
         # run_end[i]: where the capitalised run from syllable i ends.
         run_end = [0] * (n + 1)
         for i in range(n - 1, -1, -1):
             word = lower[i]
-            choice = (best[i + 1][0] + costs.get(word, unseen), i + 1)
+            cost = cost_from[i + 1] + costs.get(word, unseen)
+            stop = i + 1
             for end in range(i + 2, min(n, i + MAX_WORD_SYLLABLES) + 1):
+                if word not in prefixes:
+                    break  # no known word starts so: none longer either
                 word = f"{word} {lower[end - 1]}"
-                cost = costs.get(word)
-                if cost is not None and (best[end][0] + cost, end) < choice:
-                    choice = (best[end][0] + cost, end)
+                found = costs.get(word)
+                # A longer word wins only if cheaper: on a tie the shorter stays.
+                if found is not None and cost_from[end] + found < cost:
+                    cost, stop = cost_from[end] + found, end
             if caps[i]:
                 run_end[i] = run_end[i + 1] if caps[i + 1 : i + 2] == [True] else i + 1
                 end = run_end[i]
                 if 2 <= end - i <= MAX_NAME_SYLLABLES:
                     name_cost = min(model.cost(" ".join(lower[i:end])), _MAX_NAME_COST)
-                    choice = min(choice, (best[end][0] + name_cost, end))
-            best[i] = choice
+                    total = cost_from[end] + name_cost
+                    # (cost, end) pairs compared as tuples: a tie goes to the shorter.
+                    if total < cost or (total == cost and end < stop):
+                        cost, stop = total, end
+            cost_from[i] = cost
+            first_end[i] = stop
         out, i = [], 0
         while i < n:
-            end = best[i][1]
+            end = first_end[i]
             out.append(syllables[i] if end == i + 1 else "_".join(syllables[i:end]))
             i = end
         return out

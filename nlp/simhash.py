@@ -44,7 +44,10 @@ def simhash(text: str) -> int | None:
     words = _words(text)
     if len(words) < MIN_WORDS:
         return None
-    shingles = Counter(" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+    # The same shingles in the same order as joining each window of SHINGLE words
+    # (the shifted lists are shorter: zip stops at the last whole window).
+    windows = zip(*(words[k:] for k in range(SHINGLE)), strict=False)
+    shingles = Counter(map(" ".join, windows))
     # A shingle's hash is its 8-byte BLAKE2b digest read as a big-endian integer.
     digests = b"".join(_blake2b(s.encode(), digest_size=8).digest() for s in shingles)
     hashes = np.frombuffer(digests, dtype=">u8").astype(np.uint64)

@@ -112,30 +112,45 @@ def viterbi(
         Per sentence, its label indices.
     """
     count, longest, width = emissions.shape
-    steps = np.ascontiguousarray(emissions.transpose(1, 0, 2))  # (step, sentence, label)
+    cells = count * width
+    # (step, sentence x label): one step's scores are one contiguous row.
+    steps = np.ascontiguousarray(emissions.transpose(1, 0, 2)).reshape(longest, cells)
     into = np.ascontiguousarray(transition.T)  # [to, from]
-    back = np.empty((longest, count, width), dtype=np.intp)
-    scores = np.empty((longest, count, width))
+    back = np.empty((longest, cells), dtype=np.intp)
+    scores = np.empty((longest, cells))
+    previous = scores.reshape(longest, count, 1, width)  # broadcast over "to"
     candidates = np.empty((count, width, width))  # (sentence, to, from)
+    rows = candidates.reshape(cells, width)
+    flat = candidates.reshape(-1)
+    # Where each (sentence, to) row starts in ``flat``: its best "from" is then a take.
+    base = np.arange(0, cells * width, width)
+    best = np.empty(cells, dtype=np.intp)
     scores[0] = steps[0]
-    # Few sentences and few labels: the cost is numpy's per call, hence out= everywhere.
+    # Few sentences and few labels: the cost is numpy's per call, hence out=, no
+    # reduction but one argmax (a max over a short axis is several times slower),
+    # and ufuncs and methods only (np.take or np.where add a Python call each).
+    add, take, argmax = np.add, np.ndarray.take, np.ndarray.argmax
     for t in range(1, longest):
-        np.add(scores[t - 1][:, None, :], into, out=candidates)
-        candidates.argmax(axis=2, out=back[t])  # the first maximum, as CRFsuite keeps it
-        candidates.max(axis=2, out=scores[t])
-        scores[t] += steps[t]
-    finals = scores[np.asarray(lengths) - 1, np.arange(count)].argmax(axis=1).tolist()
-    pointers = back.transpose(1, 0, 2).tolist()
-    out = []
-    for final, n, sentence in zip(finals, lengths, pointers, strict=True):
-        label = final
-        path = [label]
-        for t in range(n - 1, 0, -1):
-            label = sentence[t][label]
-            path.append(label)
-        path.reverse()
-        out.append(path)
-    return out
+        add(previous[t - 1], into, out=candidates)
+        pointers = back[t]
+        argmax(rows, axis=1, out=pointers)  # the first maximum, as CRFsuite keeps it
+        add(pointers, base, out=best)
+        row = scores[t]
+        take(flat, best, out=row)
+        add(row, steps[t], out=row)
+    ends = np.asarray(lengths) - 1
+    sentences = np.arange(count)
+    paths = np.empty((longest, count), dtype=np.intp)
+    paths[-1] = scores.reshape(longest, count, width)[ends, sentences].argmax(axis=1)
+    # Past its end, a sentence's pointers keep the label: walking back from the
+    # last step, every sentence then holds its final label until its own end.
+    back.reshape(longest, count, width)[np.arange(longest)[:, None] > ends] = np.arange(width)
+    starts = sentences * width  # a sentence's cells in a row of ``back``
+    cells_now = best[:count]
+    for t in range(longest - 1, 0, -1):
+        add(paths[t], starts, out=cells_now)
+        take(back[t], cells_now, out=paths[t - 1])
+    return [path[:n] for path, n in zip(paths.T.tolist(), lengths, strict=True)]
 
 
 class DocumentCrf:
@@ -278,14 +293,12 @@ class DocumentCrf:
     ) -> FloatArray:
         """``emissions`` with the weights of more features per syllable added to one pass."""
         out = emissions.copy()
-        width = self._width
-        for i, features in enumerate(extra):
-            if features:
-                weights = self._weights(features)
-                if second:
-                    out[i, width:] += weights[width:]
-                else:
-                    out[i, :width] += weights[:width]
+        rows = [i for i, features in enumerate(extra) if features]
+        if rows:
+            # All the syllables' sums at once, not a numpy call per syllable.
+            weights = self._sum_each([extra[i] for i in rows])
+            part = slice(self._width, None) if second else slice(None, self._width)
+            out[rows, part] += weights[:, part]
         return out
 
     def tag(self, features: Sequence[Sequence[str]], second: bool = False) -> list[str]:

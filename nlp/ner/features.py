@@ -39,29 +39,50 @@ class Gazetteer:
     """Longest-match lookup of phrase lists over a syllable sequence."""
 
     def __init__(self, lists: Mapping[str, frozenset[str]] = GAZETTEERS) -> None:
-        self._index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # First syllable -> (length, phrase -> the lists holding it, in list order),
+        # longest first: a position costs one lookup per length, not one test per
+        # phrase that starts with its syllable.
+        by_first: dict[str, dict[int, dict[tuple[str, ...], list[str]]]] = {}
         for name, phrases in lists.items():
             for phrase in phrases:
                 parts = tuple(s.text.lower() for s in syllables(phrase))
                 if parts:
-                    self._index.setdefault(parts[0], []).append((parts, name))
-        for entries in self._index.values():
-            entries.sort(key=lambda e: -len(e[0]))
+                    holders = by_first.setdefault(parts[0], {}).setdefault(len(parts), {})
+                    names = holders.setdefault(parts, [])
+                    if name not in names:
+                        names.append(name)
+        self._index: dict[str, list[tuple[int, dict[tuple[str, ...], list[str]]]]] = {
+            first: sorted(by_length.items(), key=lambda e: -e[0])
+            for first, by_length in by_first.items()
+        }
 
     def tags(self, lowered: Sequence[str]) -> list[list[str]]:
-        """Per syllable, "name:B" / "name:I" for every list whose phrase covers it."""
+        """Per syllable, "name:B" / "name:I" for every list whose phrase covers it.
+
+        At each position, each list's longest phrase starting there counts; lists
+        with phrases of the same length come in the order they were given.
+        """
         out: list[list[str]] = [[] for _ in lowered]
         n = len(lowered)
+        index = self._index
         for i, first in enumerate(lowered):
+            lengths = index.get(first)
+            if lengths is None:
+                continue
             seen: set[str] = set()
-            for parts, name in self._index.get(first, ()):
-                k = len(parts)
-                if name in seen or i + k > n or tuple(lowered[i : i + k]) != parts:
+            for k, phrases in lengths:
+                if i + k > n:
                     continue
-                seen.add(name)
-                out[i].append(f"{name}:B")
-                for j in range(i + 1, i + k):
-                    out[j].append(f"{name}:I")
+                names = phrases.get(tuple(lowered[i : i + k]))
+                if names is None:
+                    continue
+                for name in names:
+                    if name in seen:
+                        continue
+                    seen.add(name)
+                    out[i].append(f"{name}:B")
+                    for j in range(i + 1, i + k):
+                        out[j].append(f"{name}:I")
         return out
 
 

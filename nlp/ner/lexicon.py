@@ -99,10 +99,17 @@ class Lexicon:
                 self._by_first.setdefault(words[0].casefold(), []).append((words, key))
         for candidates in self._by_first.values():
             candidates.sort(key=lambda c: -len(c[0]))
+        # First words a word not written with a capital can open: a name listed with
+        # a capital never starts at a lower-case word.
+        self._lower_starts = frozenset(
+            first
+            for first, candidates in self._by_first.items()
+            if any(not words[0][:1].isupper() for words, _ in candidates)
+        )
 
     @staticmethod
     def key(name: str) -> str:
-        return " ".join(t for _, _, t in _tokens(name)).casefold()
+        return " ".join(_TOKEN.findall(name)).casefold()
 
     @classmethod
     def load(cls, directory: Path = DEFAULT_DIR) -> Lexicon:
@@ -129,8 +136,18 @@ class Lexicon:
         """Listed names in ``text``, longest first, not overlapping."""
         tokens = _tokens(text)
         out: list[Match] = []
+        by_first, lower_starts = self._by_first, self._lower_starts
+        # Most words start no listed name: one lookup each, and the full test only
+        # where some name can start with the word (as it is capitalised or not).
+        starts = [
+            word.casefold() in (by_first if word[:1].isupper() else lower_starts)
+            for _, _, word in tokens
+        ]
         i = 0
         while i < len(tokens):
+            if not starts[i]:
+                i += 1
+                continue
             found = self._longest_at(tokens, i)
             if found is None:
                 i += 1
@@ -146,13 +163,12 @@ class Lexicon:
         first = tokens[i][2]
         for words, key in self._by_first.get(first.casefold(), ()):
             n = len(words)
-            if i + n > len(tokens):
+            # The cheapest tests first (every test only skips the candidate).
+            if i + n > len(tokens) or (words[0][:1].isupper() and not first[:1].isupper()):
                 continue
             window = [t for _, _, t in tokens[i : i + n]]
             # Words must follow each other with at most one space between them.
             if any(tokens[j + 1][0] - tokens[j][1] > 1 for j in range(i, i + n - 1)):
-                continue
-            if words[0][:1].isupper() and not first[:1].isupper():
                 continue
             if all(_same_word(w, t) for w, t in zip(words, window, strict=True)):
                 return n, key

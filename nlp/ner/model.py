@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,7 @@ class NerModel:
         memory to the first pass's lists instead of rebuilding them.
         """
         if self.crf is not None:
-            return self._tag_with(self.crf, document)
+            return self._tag_with(self.crf, [document])[0]
         local = [self.featurizer.local_features(words) for words in document]
         # The first pass only feeds the memory, which keeps capitalised names: a
         # sentence with no capital after its first syllable has little to give it
@@ -100,14 +101,29 @@ class NerModel:
             for words, x in zip(document, local, strict=True)
         ]
 
-    def _tag_with(self, crf: DocumentCrf, document: list[list[str]]) -> list[list[str]]:
-        """``tag_document`` by the document CRF: the same passes and the same tags."""
-        parts = [self.featurizer.local_parts(words) for words in document]
-        scores = crf.emissions(document, [s for s, _ in parts], [c for _, c in parts])
-        lengths = [len(words) for words in document]
+    def tag_documents(self, documents: list[list[list[str]]]) -> list[list[list[str]]]:
+        """``tag_document`` of each document (each with its own memory), in one batch:
+        the CRF's fixed cost per call is paid once (the title and the content of an
+        article are two documents)."""
+        if self.crf is None:
+            return [self.tag_document(document) for document in documents]
+        return self._tag_with(self.crf, documents)
+
+    def _tag_with(
+        self, crf: DocumentCrf, documents: list[list[list[str]]]
+    ) -> list[list[list[str]]]:
+        """``tag_document`` by the document CRF: the same passes and the same tags.
+
+        The documents' sentences are scored and decoded together; only the memory
+        is each document's own.
+        """
+        sentences = [words for document in documents for words in document]
+        parts = [self.featurizer.local_parts(words) for words in sentences]
+        scores = crf.emissions(sentences, [s for s, _ in parts], [c for _, c in parts])
+        lengths = [len(words) for words in sentences]
         # As above: the first pass tags only the sentences with an inner capital.
         starts = np.cumsum([0, *lengths[:-1]], dtype=np.intp)
-        chosen = [k for k, words in enumerate(document) if _inner_capital(words)]
+        chosen = [k for k, words in enumerate(sentences) if _inner_capital(words)]
         rows = [np.arange(starts[k], starts[k] + lengths[k]) for k in chosen]
         tagged = iter(
             crf.decode(scores[np.concatenate(rows)], [lengths[k] for k in chosen], False)
@@ -117,14 +133,21 @@ class NerModel:
         chosen_set = set(chosen)
         first = [
             next(tagged) if k in chosen_set else ["O"] * len(words)
-            for k, words in enumerate(document)
+            for k, words in enumerate(sentences)
         ]
-        memory = DocumentMemory.of(zip(document, first, strict=True))
-        extra = [f for words in document for f in self.featurizer.memory_features(words, memory)]
-        second = crf.decode(crf.add(scores, extra, True), lengths, True)
+        extra: list[list[str]] = []
+        at = 0
+        for document in documents:
+            mine = first[at : at + len(document)]
+            at += len(document)
+            memory = DocumentMemory.of(zip(document, mine, strict=True))
+            extra.extend(
+                f for words in document for f in self.featurizer.memory_features(words, memory)
+            )
+        second = iter(crf.decode(crf.add(scores, extra, True), lengths, True))
         return [
-            join_hyphenated(words, self.lists.fill(words, tags))
-            for words, tags in zip(document, second, strict=True)
+            [join_hyphenated(words, self.lists.fill(words, next(second))) for words in document]
+            for document in documents
         ]
 
 
@@ -231,11 +254,54 @@ class CrfAnalyzer:
             return self._model
 
     def analyze(self, text: str) -> list[Token]:
+        return self.analyze_many([text])[0]
+
+    def analyze_many(self, texts: Sequence[str]) -> list[list[Token]]:
+        """``analyze`` of each text (each its own document), tagged in one batch."""
         model = self._load()
-        split = sentences(mask_overlong(text))
-        tagged = model.tag_document([[s.text for s in sentence] for sentence in split])
+        splits = [sentences(mask_overlong(text)) for text in texts]
+        tagged = model.tag_documents(
+            [[[s.text for s in sentence] for sentence in split] for split in splits]
+        )
         return [
-            Token(s.start, s.end, s.text, "X", tag)
-            for sentence, tags in zip(split, tagged, strict=True)
-            for s, tag in zip(sentence, tags, strict=True)
+            [
+                _token(s.start, s.end, s.text, "X", tag)
+                for sentence, tags in zip(split, document, strict=True)
+                for s, tag in zip(sentence, tags, strict=True)
+            ]
+            for split, document in zip(splits, tagged, strict=True)
         ]
+
+
+_TOKEN_FIELDS = ("start", "end", "text", "pos", "tag")
+
+
+def _slot_setter() -> Callable[[int, int, str, str, str], Token]:
+    """Makes a ``Token`` by setting its slots directly: the frozen dataclass's
+    ``__init__`` goes through ``object.__setattr__`` for each field, about three
+    times slower, for every syllable of every article. The same object; if the
+    record ever gains a field or a ``__post_init__``, its constructor is used."""
+    if (
+        tuple(f.name for f in fields(Token)) != _TOKEN_FIELDS
+        or hasattr(Token, "__post_init__")
+        or not hasattr(Token, "__slots__")
+    ):
+        return Token
+    new = object.__new__
+    set_start, set_end, set_text, set_pos, set_tag = (
+        vars(Token)[name].__set__ for name in _TOKEN_FIELDS
+    )
+
+    def make(start: int, end: int, text: str, pos: str, tag: str) -> Token:
+        token = new(Token)
+        set_start(token, start)
+        set_end(token, end)
+        set_text(token, text)
+        set_pos(token, pos)
+        set_tag(token, tag)
+        return token
+
+    return make
+
+
+_token = _slot_setter()

@@ -32,7 +32,10 @@ class Syllable(NamedTuple):
 
 
 def syllables(text: str) -> list[Syllable]:
-    return [Syllable(m.start(), m.end(), m.group()) for m in _SYLLABLE.finditer(text)]
+    # tuple.__new__ makes the same named tuple without the Python-level __new__
+    # a NamedTuple class call goes through (one per syllable of every article).
+    make = tuple.__new__
+    return [make(Syllable, (m.start(), m.end(), m.group())) for m in _SYLLABLE.finditer(text)]
 
 
 def sentences(text: str, tokens: list[Syllable] | None = None) -> list[list[Syllable]]:
@@ -45,12 +48,17 @@ def sentences(text: str, tokens: list[Syllable] | None = None) -> list[list[Syll
         tokens = syllables(text)
     out: list[list[Syllable]] = []
     current: list[Syllable] = []
+    find = text.find
+    last_end = 0  # where the sentence's last syllable ends
     for token in tokens:
-        if current and "\n" in text[current[-1].end : token.start]:
+        start, end, written = token
+        # A line break between the two syllables (a search, not a slice to test).
+        if current and find("\n", last_end, start) >= 0:
             out.append(current)
             current = []
         current.append(token)
-        if token.text in _SENTENCE_END or len(current) >= MAX_SENTENCE_SYLLABLES:
+        last_end = end
+        if written in _SENTENCE_END or len(current) >= MAX_SENTENCE_SYLLABLES:
             out.append(current)
             current = []
     if current:

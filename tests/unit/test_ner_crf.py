@@ -97,6 +97,49 @@ def test_viterbi_finds_the_best_path_of_every_sentence() -> None:
         assert paths[k] == list(best)
 
 
+def _reference_viterbi(
+    emissions: np.ndarray, lengths: list[int], transition: np.ndarray
+) -> list[list[int]]:
+    """CRFsuite's decoding written plainly, one sentence at a time: ties go to the
+    lower label, both for the previous label and for the last one."""
+    out = []
+    width = transition.shape[0]
+    for k, n in enumerate(lengths):
+        score = [float(x) for x in emissions[k, 0]]
+        back: list[list[int]] = []
+        for t in range(1, n):
+            pointers, row = [], []
+            for to in range(width):
+                values = [score[f] + float(transition[f, to]) for f in range(width)]
+                best = max(range(width), key=lambda f, v=values: (v[f], -f))  # type: ignore[misc]
+                pointers.append(best)
+                row.append(values[best] + float(emissions[k, t, to]))
+            back.append(pointers)
+            score = row
+        label = max(range(width), key=lambda j: (score[j], -j))
+        path = [label]
+        for pointers in reversed(back):
+            label = pointers[label]
+            path.append(label)
+        out.append(path[::-1])
+    return out
+
+
+def test_viterbi_breaks_ties_as_crfsuite_does() -> None:
+    """Small integer scores make many ties; sentences of every length, in any order."""
+    rng = np.random.default_rng(11)
+    for labels in (1, 2, 5, 9):
+        for _ in range(20):
+            lengths = [int(n) for n in rng.integers(1, 9, size=int(rng.integers(1, 6)))]
+            emissions = rng.integers(-2, 3, size=(len(lengths), max(lengths), labels)).astype(
+                np.float64
+            )
+            transition = rng.integers(-1, 2, size=(labels, labels)).astype(np.float64)
+            got = viterbi(emissions, lengths, transition)
+            assert got == _reference_viterbi(emissions, lengths, transition)
+            assert [len(path) for path in got] == lengths
+
+
 def test_sentence_tags_equal_the_crftagger_on_both_passes(
     model: NerModel, taggers: tuple[object, object]
 ) -> None:
@@ -167,3 +210,68 @@ def test_local_features_are_the_parts_joined() -> None:
     extra = featurizer.memory_features(words, memory)
     assert extra[1] == ["d=PER", "dn=PER"] and extra[2] == []
     assert featurizer.with_memory(words, local, memory)[1] == [*local[1], *extra[1]]
+
+
+def test_documents_tagged_together_are_tagged_as_one_by_one(model: NerModel) -> None:
+    """Each document keeps its own memory: "Khải" named in one says nothing in another."""
+    from training.common import read_jsonl
+
+    documents = [DOCUMENT, [], [["Khải", "nói", "."]], [["Hà", "Nội"]], DOCUMENT[1:3]]
+    for row in islice(read_jsonl(SHARED / "news" / "vntc-train.jsonl.gz"), 10):
+        documents.append([[s.text for s in sentence] for sentence in sentences(row["title"])])
+        documents.append([[s.text for s in sentence] for sentence in sentences(row["content"])])
+    one_by_one = [model.tag_document(document) for document in documents]
+    assert model.tag_documents(documents) == one_by_one
+    assert model.tag_documents([]) == []
+    assert model.tag_documents([[]]) == [[]]
+
+
+def test_analyze_many_is_analyze_of_each_text(model: NerModel) -> None:
+    from nlp.analysis import BatchAnalyzer
+    from nlp.ner.model import CrfAnalyzer
+
+    analyzer = CrfAnalyzer(model=model)
+    texts = [
+        "Ông Trần Văn Khải đến Bộ Y tế.",
+        "Khải nói Công ty Sông Xanh ở Đà Nẵng sẽ mở rộng.\nChị Lan ở Hà Nội.",
+        "",
+        "mưa to",
+    ]
+    assert isinstance(analyzer, BatchAnalyzer)
+    assert analyzer.analyze_many(texts) == [analyzer.analyze(text) for text in texts]
+
+
+def test_added_features_are_summed_into_one_pass_only(model: NerModel) -> None:
+    """``add`` in one call equals adding each syllable's weights to its row, exactly for
+    the second pass's one or two memory features."""
+    crf = model.crf
+    assert crf is not None
+    rng = np.random.default_rng(3)
+    width = len(crf.labels)
+    emissions = rng.normal(size=(5, 2 * width))
+    extra = [["d=PER"], [], ["d=LOC", "dn=LOC"], ["d=ORG", "dn=no such feature"], []]
+    for second in (False, True):
+        got = crf.add(emissions, extra, second)
+        expected = emissions.copy()
+        for i, features in enumerate(extra):
+            if features:
+                weights = crf._weights(features)
+                part = slice(width, None) if second else slice(None, width)
+                expected[i, part] += weights[part]
+        assert np.array_equal(got, expected)
+        assert np.array_equal(got[[1, 4]], emissions[[1, 4]])
+    assert np.array_equal(crf.add(emissions, [[]] * 5, True), emissions)
+
+
+def test_tokens_made_by_their_slots_are_the_records_the_constructor_makes() -> None:
+    import dataclasses
+
+    from nlp.analysis import Token
+    from nlp.ner.model import _token
+
+    made = _token(3, 7, "Khải", "X", "B-PER")
+    built = Token(3, 7, "Khải", "X", "B-PER")
+    assert type(made) is Token and made == built and hash(made) == hash(built)
+    assert repr(made) == repr(built) and dataclasses.astuple(made) == dataclasses.astuple(built)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.tag = "O"  # type: ignore[misc]

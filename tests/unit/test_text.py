@@ -43,3 +43,39 @@ def test_english_and_other_scripts_are_not_vietnamese() -> None:
     assert detect_language("The prime minister visited Da Nang on Monday.") == "und"
     assert detect_language("東京で会議が開かれた") == "und"
     assert detect_language("12345 !!!") == "und"
+
+
+def _detect_letter_by_letter(text: str, sample_chars: int = 4000) -> str:
+    """``detect_language`` as first written: every letter of every word tested."""
+    import re
+
+    from nlp.language import _VI_LETTERS
+
+    words = re.findall(r"[^\W\d_]+", text[:sample_chars].lower())
+    if not words:
+        return "und"
+    latin = [w for w in words if w.isascii() or any(c in _VI_LETTERS for c in w)]
+    if len(latin) < 0.5 * len(words):
+        return "und"
+    marked = sum(1 for w in latin if any(c in _VI_LETTERS for c in w))
+    return "vi" if marked >= 0.2 * len(latin) else "und"
+
+
+def test_language_is_decided_as_letter_by_letter() -> None:
+    texts = [
+        "Sáng nay, mưa lớn kéo dài khiến nhiều tuyến phố ngập sâu.",
+        "The council met on Monday to discuss the new budget.",
+        "Le café était fermé à cause de la grève générale.",
+        "Über die Straße fährt ein großer Bus.",
+        "北京 上海 广州 深圳 Hà Nội",
+        "Москва и Санкт-Петербург, Hà Nội",
+        "CEO Elon Musk nói về xe điện tại hội nghị ở Hà Nội",
+        "Đà Nẵng",
+        "a b c d é",
+        "1234 5678 !!!",
+        "",
+        "ÀẢÃÁẠ ĂẰẲẴẮẶ ÂẦẨẪẤẬ Đ ÊỀỂỄẾỆ",
+    ]
+    for text in [*texts, " ".join(texts), "x " * 3000 + "đường " * 500]:
+        assert detect_language(text) == _detect_letter_by_letter(text)
+    assert detect_language(texts[0]) == "vi" and detect_language(texts[1]) == "und"
