@@ -76,7 +76,7 @@ def serve(channel: socket.socket) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="pool_child")
+    parser = argparse.ArgumentParser(prog="python -m streams.pool.child")
     parser.add_argument("--channel", type=int, required=True)
     parser.add_argument("--lifeline", type=int, required=True)
     parser.add_argument("--parent", type=int, required=True)
