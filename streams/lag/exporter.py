@@ -79,7 +79,9 @@ class LagExporter:
             except (IndexerError, ApiError, TransportError) as exc:
                 # The history is a convenience: metrics go on without it.
                 log.warning("cannot make the lag history index: %s", exc)
-        observed = self._loop.run(self._recorder.record(self._groups))
+        observed = self._loop.run(
+            self._recorder.record(self._groups, write_history=self._index_ready)
+        )
         self._up.set(0 if observed is None else 1)
 
     def close(self) -> None:

@@ -54,8 +54,14 @@ class LagRecorder:
         self._observers = tuple(observers)
         self._clock = clock
 
-    async def record(self, groups: Sequence[str]) -> list[GroupLag] | None:
-        """One observation of ``groups``; None when Kafka could not be read."""
+    async def record(
+        self, groups: Sequence[str], *, write_history: bool = True
+    ) -> list[GroupLag] | None:
+        """One observation of ``groups``; None when Kafka could not be read.
+
+        ``write_history=False`` skips the history index for this observation (its
+        alias is not made yet: a write would create a plain index under its name).
+        """
         try:
             observed = await asyncio.to_thread(self._monitor.observe, list(groups))
         except StreamsError as exc:
@@ -65,6 +71,6 @@ class LagRecorder:
         documents = list(self._documents.documents(observed, self._clock()))
         for observer in self._observers:
             observer(observed, documents)
-        if self._writer is not None:
+        if self._writer is not None and write_history:
             await self._writer.write(documents)
         return observed

@@ -283,3 +283,17 @@ def test_the_recorder_reports_a_kafka_it_cannot_read() -> None:
 
     metrics = LagMetrics()
     assert asyncio.run(LagRecorder(_Down(), metrics, None).record(["g"])) is None  # type: ignore[arg-type]
+
+
+def test_the_recorder_skips_the_history_until_its_alias_exists() -> None:
+    import asyncio
+
+    from indexers.lag_history import LagHistoryWriter
+    from streams.lag.recorder import LagRecorder
+
+    tp = ("news.raw", 0)
+    monitor = LagMonitor(_Source([({tp: 1}, {tp: 2})]), clock=lambda: 0.0)
+    es = _Bulk()
+    recorder = LagRecorder(monitor, LagMetrics(), LagHistoryWriter(es, "lag-x"))  # type: ignore[arg-type]
+    assert asyncio.run(recorder.record(["g"], write_history=False)) is not None
+    assert es.operations == []
