@@ -37,7 +37,12 @@ from tests.reliability.scenario import (
     wait_log,
 )
 
-pytestmark = [pytest.mark.integration, pytest.mark.reliability, pytest.mark.timeout(300)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.reliability,
+    pytest.mark.chaos_only,
+    pytest.mark.timeout(300),
+]
 
 # A worker stops within this after SIGTERM, a bulk write in flight included.
 SHUTDOWN_DEADLINE_S = 30.0

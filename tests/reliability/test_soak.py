@@ -32,6 +32,7 @@ SAMPLE_EVERY_S = 5.0
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.reliability,
+    pytest.mark.chaos_only,
     pytest.mark.timeout(int(SOAK_S) + 420),
 ]
 
