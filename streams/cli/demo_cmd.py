@@ -15,13 +15,19 @@ from typing import Any
 
 import click
 
-from config import ElasticsearchSettings, KafkaSettings, StackSettings, WorkerSettings, to_env
+from config import ElasticsearchSettings, KafkaSettings, to_env
 from deploy.local.workers import WorkerRecord, Workers, port_free
 from indexers.client import make_client
 from indexers.search import SearchRequest
 from indexers.search_sync import ArticleSearch
 from nlp.segmenter import WordSegmenter
-from streams.cli.options import bootstrap_servers_option, default_of, env_option, es_url_option
+from streams.cli.options import (
+    bootstrap_servers_option,
+    env_option,
+    es_url_option,
+    stack_dir_option,
+    web_port_option,
+)
 from streams.cli.search_cmd import print_result
 from streams.records import article_version
 from streams.resources import packaged
@@ -51,20 +57,9 @@ class DemoFailed(Exception):
     default=180.0,
     help="Seconds to wait for the worker to be ready, and then for the samples.",
 )
-@env_option(
-    "--web-port",
-    envvar="TINSTREAM_WORKER_WEB_PORT",
-    type=click.IntRange(1, 65535),
-    default=default_of(WorkerSettings, "web_port"),
-    help="Port of the worker's web server (the HTTP API and the page).",
-)
-@env_option(
-    "--dir",
-    "stack_dir",
-    envvar="TINSTREAM_STACK_DIR",
-    type=click.Path(path_type=Path),
-    default=default_of(StackSettings, "dir"),
-    help="The stack's directory, where the worker is recorded (its pid, port and log).",
+@web_port_option("Port of the worker's web server (the HTTP API and the page).")
+@stack_dir_option(
+    "stack_dir", "The stack's directory, where the worker is recorded (its pid, port and log)."
 )
 @bootstrap_servers_option
 @es_url_option

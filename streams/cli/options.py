@@ -81,6 +81,34 @@ def es_url_option(f: F) -> F:
     )(f)
 
 
+def web_port_option(help: str) -> Callable[[F], F]:
+    """``--web-port``: the worker's web server (TINSTREAM_WORKER_WEB_PORT), for
+    ``worker`` and ``demo`` alike."""
+    from config import WorkerSettings
+
+    return env_option(
+        "--web-port",
+        envvar="TINSTREAM_WORKER_WEB_PORT",
+        type=click.IntRange(1, 65535),
+        default=default_of(WorkerSettings, "web_port"),
+        help=help,
+    )
+
+
+def stack_dir_option(dest: str, help: str) -> Callable[[F], F]:
+    """``--dir``: the stack's directory (TINSTREAM_STACK_DIR), passed as ``dest``."""
+    from config import StackSettings
+
+    return env_option(
+        "--dir",
+        dest,
+        envvar="TINSTREAM_STACK_DIR",
+        type=click.Path(path_type=Path),
+        default=default_of(StackSettings, "dir"),
+        help=help,
+    )
+
+
 def alias_option(help: str) -> Callable[[F], F]:
     """``--index``: the articles' alias (TINSTREAM_ES_ALIAS), passed as ``alias``."""
     from config import ElasticsearchSettings

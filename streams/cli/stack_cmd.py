@@ -6,7 +6,6 @@ import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -15,7 +14,7 @@ from config import StackSettings
 from deploy.local import ComponentStatus, Stack, StackError
 from deploy.local.workers import describe
 from streams import PIPELINE_VERSION
-from streams.cli.options import default_of, env_option, json_flag, print_json
+from streams.cli.options import default_of, env_option, json_flag, print_json, stack_dir_option
 
 
 def _settings(**overrides: Any) -> StackSettings:
@@ -31,14 +30,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _stack_options(f: F) -> F:
-    f = env_option(
-        "--dir",
-        "dir",
-        envvar="TINSTREAM_STACK_DIR",
-        type=click.Path(path_type=Path),
-        default=default_of(StackSettings, "dir"),
-        help="Data and logs.",
-    )(f)
+    f = stack_dir_option("dir", "Data and logs.")(f)
     f = env_option(
         "--kafka-port",
         envvar="TINSTREAM_STACK_KAFKA_PORT",

@@ -15,7 +15,13 @@ from config import (
     Settings,
     WorkerSettings,
 )
-from streams.cli.options import bootstrap_servers_option, default_of, env_option, es_url_option
+from streams.cli.options import (
+    bootstrap_servers_option,
+    default_of,
+    env_option,
+    es_url_option,
+    web_port_option,
+)
 
 LogLevel = Literal["debug", "info", "warning", "error"]
 
@@ -29,13 +35,7 @@ LogLevel = Literal["debug", "info", "warning", "error"]
     default=default_of(WorkerSettings, "app_id"),
     help="Faust app id (consumer group).",
 )
-@env_option(
-    "--web-port",
-    envvar="TINSTREAM_WORKER_WEB_PORT",
-    type=int,
-    default=default_of(WorkerSettings, "web_port"),
-    help="Port of the worker's web server.",
-)
+@web_port_option("Port of the worker's web server.")
 @env_option(
     "--data-dir",
     envvar="TINSTREAM_WORKER_DATA_DIR",
