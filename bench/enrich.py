@@ -137,9 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data",
         type=Path,
-        default=DataSettings().data
-        / "news"
-        / "vntc-train.jsonl.gz",
+        default=DataSettings().data / "news" / "vntc-train.jsonl.gz",
         help="news articles, JSON lines (env TINSTREAM_SHARED_DATA; default %(default)s)",
     )
     parser.add_argument(

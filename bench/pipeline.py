@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import VNTC, vntc_articles
-from config import ElasticsearchSettings, KafkaSettings, Settings
+from config import ElasticsearchSettings, EnrichmentSettings, KafkaSettings, Settings
 from deploy.local.harness import HarnessError, PrivateRun
 from indexers.client import make_client
 from streams.kafka import ensure_topics, make_producer
@@ -98,6 +98,8 @@ class Pipeline:
             partitions=PARTITIONS,
             indexer_linger_s=None,
             lag_history=False,
+            # The worker's configured processes (by default one per CPU), as deployed.
+            enrich_processes=None,
         )
         self.count = workers
         self.topics = self.run.topics()
@@ -283,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     one, two = runs
     report: dict[str, Any] = {
         "articles": len(articles),
+        # Per worker, as its settings resolve here (the bare loop is always one).
+        "enrich_processes": EnrichmentSettings().process_count,
         "bare_articles_per_s": round(bare, 2),
         "runs": [asdict(r) for r in runs],
         "latency": {
@@ -315,7 +319,10 @@ def main(argv: list[str] | None = None) -> int:
 def _table(
     report: dict[str, Any], bare: float, one: PipelineRun, two: PipelineRun, out: Path
 ) -> None:
-    print(f"{report['articles']} vntc-train articles")
+    print(
+        f"{report['articles']} vntc-train articles; "
+        f"{report['enrich_processes']} enrichment process(es) per worker"
+    )
     print(f"{'run':<28} {'articles/s':>10} {'seconds':>8} {'peak RSS MiB':>13}")
     print(f"{'(a) bare enrichment':<28} {bare:10.1f}")
     for run, label in ((one, "(b) pipeline, 1 worker"), (two, "(c) pipeline, 2 workers")):

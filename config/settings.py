@@ -10,8 +10,21 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Enrichment processes per worker: the most one may ask for, and the most "auto"
+# picks (each process holds its own models, about 250 MiB).
+PROCESSES_MAX = 64
+AUTO_PROCESSES_MAX = 8
+
+
+def _available_cpus() -> int:
+    # The CPUs this process may run on (a container's or taskset's limit), where the
+    # platform tells (Linux); otherwise the machine's.
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _config(prefix: str) -> SettingsConfigDict:
@@ -128,9 +141,26 @@ class EnrichmentSettings(BaseSettings):
     # Processes the worker enriches in, each with its own models, so that the
     # CPU-bound NLP never holds the event loop's GIL (a thread beside the loop
     # made every socket call of the loop wait for the GIL: 0.69 of the bare NLP's
-    # throughput, against 0.94 with one process). More: one core each. 0: in a
-    # thread of the worker process (less memory, slower).
-    processes: int = Field(default=1, ge=0, le=64)
+    # throughput, against 0.94 with one process). "auto": one per CPU the worker
+    # may run on, at most AUTO_PROCESSES_MAX (with Kafka and Elasticsearch on the
+    # same two CPUs, one process left the pipeline at 0.69-0.75 of the bare NLP,
+    # two at 0.93: see docs/measurements.md). 0: in a thread of the worker process
+    # (less memory, slower).
+    processes: int | Literal["auto"] = "auto"
+
+    @field_validator("processes")
+    @classmethod
+    def _processes_in_range(cls, value: int | str) -> int | str:
+        if value != "auto" and not 0 <= int(value) <= PROCESSES_MAX:
+            raise ValueError(f"processes must be 'auto' or 0..{PROCESSES_MAX}")
+        return value
+
+    @property
+    def process_count(self) -> int:
+        """The number of processes ``processes`` means on this machine."""
+        if self.processes != "auto":
+            return self.processes
+        return min(_available_cpus(), AUTO_PROCESSES_MAX)
 
 
 class LagSettings(BaseSettings):

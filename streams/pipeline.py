@@ -173,7 +173,7 @@ class Pipeline:
         self.duplicates = NearDuplicates(self.fingerprints)
         # One article more in flight than there are processes to enrich them, so
         # that no process idles while the event loop hands over the next one.
-        in_flight = max(1, s.enrichment.processes) + 1
+        in_flight = max(1, s.enrichment.process_count) + 1
         app.agent(self.raw_topic, name="enrich", concurrency=in_flight)(self._enrich_agent)
         app.agent(self.enriched_topic, name="index")(self._index_agent)
         # Frequent: it also sends a batch gathered while a write was in flight.

@@ -71,6 +71,10 @@ class PrivateRun:
     # handful of articles is written at once rather than after the default wait).
     indexer_linger_s: float | None = 0.2
     lag_history: bool = True
+    # Enrichment processes per worker; None keeps the configured default ("auto":
+    # one per CPU). Tests use one: they check behaviour, and a second set of models
+    # per worker only adds start-up time and memory to a suite on two CPUs.
+    enrich_processes: int | None = 1
     workers: list[tuple[subprocess.Popen[bytes], Path]] = field(default_factory=list)
     # Commands left running (start_cli): ended, and their pipes closed, by stop(), so a
     # failed run leaves neither a process nor an open pipe behind.
@@ -119,8 +123,14 @@ class PrivateRun:
         indexer = s.indexer
         if self.indexer_linger_s is not None:
             indexer = indexer.model_copy(update={"linger_s": self.indexer_linger_s})
+        processes = (
+            {}
+            if self.enrich_processes is None
+            else {"TINSTREAM_ENRICH_PROCESSES": str(self.enrich_processes)}
+        )
         return {
             **os.environ,
+            **processes,
             **to_env(
                 s.kafka,
                 self.topics(),

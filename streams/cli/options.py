@@ -13,6 +13,7 @@ import click
 from pydantic import BaseModel
 
 from config import DataSettings
+from config.settings import PROCESSES_MAX
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,6 +24,24 @@ def default_of(model: type[BaseModel], name: str) -> Any:
     if field.default_factory is not None:
         return field.default_factory()  # type: ignore[call-arg]
     return field.default
+
+
+class ProcessCount(click.ParamType):
+    """A process count: ``auto`` or a whole number from 0 to PROCESSES_MAX."""
+
+    name = "auto|N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int) or value == "auto":
+            number = value
+        else:
+            try:
+                number = int(str(value))
+            except ValueError:
+                self.fail(f"{value!r} is neither 'auto' nor a whole number", param, ctx)
+        if number != "auto" and not 0 <= number <= PROCESSES_MAX:
+            self.fail(f"{number} is not in 0..{PROCESSES_MAX}", param, ctx)
+        return number
 
 
 def env_option(*decls: str, envvar: str, **kwargs: Any) -> Callable[[F], F]:

@@ -112,9 +112,7 @@ def search_options(f: F) -> F:
     return f
 
 
-def _run(
-    es_url: str, alias: str, action: Callable[[ArticleSearch], R], *, prefix: str = ""
-) -> R:
+def _run(es_url: str, alias: str, action: Callable[[ArticleSearch], R], *, prefix: str = "") -> R:
     """``action`` on a search client of ``alias``; a failure is one line (after
     ``prefix``) and exit status 1."""
     settings = ElasticsearchSettings(url=es_url, alias=alias)
@@ -150,11 +148,7 @@ def search(query: str, es_url: str, alias: str, as_json: bool, **parameters: Any
 
 def _filters_said(request: SearchRequest) -> str:
     """The filters of a request as a reader would say them: "location=Hà Nội, since 2026-01-01"."""
-    parts = [
-        f"{flt.name}={value}"
-        for flt in FILTERS
-        for value in getattr(request, flt.field)
-    ]
+    parts = [f"{flt.name}={value}" for flt in FILTERS for value in getattr(request, flt.field)]
     if request.since:
         parts.append(f"since {request.since:%Y-%m-%d}")
     if request.until:

@@ -16,6 +16,7 @@ from config import (
     WorkerSettings,
 )
 from streams.cli.options import (
+    ProcessCount,
     bootstrap_servers_option,
     default_of,
     env_option,
@@ -54,9 +55,10 @@ LogLevel = Literal["debug", "info", "warning", "error"]
 @env_option(
     "--processes",
     envvar="TINSTREAM_ENRICH_PROCESSES",
-    type=click.IntRange(0, 64),
+    type=ProcessCount(),
     default=default_of(EnrichmentSettings, "processes"),
-    help="Processes to enrich in, one core each, beside the event loop's (0: a thread).",
+    help="Processes to enrich in, one core each, beside the event loop's "
+    "(auto: one per CPU, at most 8; 0: a thread).",
 )
 def worker(
     bootstrap_servers: str,
@@ -65,7 +67,7 @@ def worker(
     web_port: int,
     data_dir: Path,
     log_level: str,
-    processes: int,
+    processes: int | str,
 ) -> None:
     """Run the pipeline: enrich raw articles and index them into Elasticsearch.
 
@@ -91,7 +93,7 @@ def worker(
     settings = Settings(
         kafka=KafkaSettings(bootstrap_servers=bootstrap_servers),
         elasticsearch=ElasticsearchSettings(url=es_url),
-        enrichment=EnrichmentSettings(processes=processes),
+        enrichment=EnrichmentSettings(processes=cast(int | Literal["auto"], processes)),
         worker=WorkerSettings(
             app_id=app_id,
             web_port=web_port,
@@ -121,8 +123,8 @@ def worker(
         sys.exit(1)
 
     enrichment: EnrichmentRunner
-    if settings.enrichment.processes >= 1:
-        pool = ProcessRunner(settings.enrichment, settings.enrichment.processes)
+    if settings.enrichment.process_count >= 1:
+        pool = ProcessRunner(settings.enrichment, settings.enrichment.process_count)
         pool.warm_up()
         enrichment = pool
     else:

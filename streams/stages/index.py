@@ -193,8 +193,7 @@ class IndexStage:
             # Collect finished writes; wait for the oldest while there is no room.
             # Awaiting raises what the write raised, as an awaited write would.
             while self._writing and (
-                self._writing[0].done()
-                or len(self._writing) >= self._settings.max_inflight_batches
+                self._writing[0].done() or len(self._writing) >= self._settings.max_inflight_batches
             ):
                 await self._writing.popleft()
             if batch:
