@@ -33,7 +33,8 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from bench.corpus import VNTC, enriched_copies
-from config import ElasticsearchSettings, IndexerSettings, KafkaSettings
+from bench.pipeline import Pipeline, stack_settings
+from config import ElasticsearchSettings, KafkaSettings, Settings
 from indexers.client import make_client
 from indexers.document import DocumentBuilder
 from indexers.mapping import index_settings, mappings
@@ -46,17 +47,19 @@ def _searchable(es: Elasticsearch, index: str) -> int:
     return int(es.count(index=index)["count"])
 
 
-def run_baseline(es: Elasticsearch, articles: list[EnrichedArticle], chunk: int) -> float:
+def run_baseline(es: Elasticsearch, settings: Settings, articles: list[EnrichedArticle]) -> float:
     index = f"bench-bulk-{uuid.uuid4().hex[:8]}"
     builder = DocumentBuilder(WordSegmenter())
     documents = [(a.id, builder.document(a.to_dict())) for a in articles]
     es.indices.create(
-        index=index, settings=index_settings(ElasticsearchSettings()), mappings=mappings()
+        index=index, settings=index_settings(settings.elasticsearch), mappings=mappings()
     )
     try:
         started = time.perf_counter()
         for ok, item in helpers.streaming_bulk(
-            es, ({"_index": index, "_id": i, "_source": d} for i, d in documents), chunk_size=chunk
+            es,
+            ({"_index": index, "_id": i, "_source": d} for i, d in documents),
+            chunk_size=settings.indexer.batch_max_docs,
         ):
             if not ok:
                 raise SystemExit(f"baseline could not index: {item}")
@@ -66,10 +69,8 @@ def run_baseline(es: Elasticsearch, articles: list[EnrichedArticle], chunk: int)
         es.indices.delete(index=index)
 
 
-def run_agent(es_url: str, kafka: KafkaSettings, articles: list[EnrichedArticle]) -> float:
-    from bench.pipeline import Pipeline
-
-    pipeline = Pipeline(kafka, es_url, workers=1)
+def run_agent(settings: Settings, articles: list[EnrichedArticle]) -> float:
+    pipeline = Pipeline(settings, workers=1)
     try:
         # The topic is full before the worker starts: only its draining is timed.
         producer = pipeline.producer()
@@ -93,7 +94,7 @@ def run_agent(es_url: str, kafka: KafkaSettings, articles: list[EnrichedArticle]
         first = pipeline.es.search(
             index=pipeline.alias, size=0, aggs={"first": {"min": {"field": "ingested_at"}}}
         )["aggregations"]["first"]["value"]
-        return len(articles) / (finished - first / 1000)
+        return len(articles) / (finished - float(first) / 1000)
     finally:
         pipeline.close()
 
@@ -110,14 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     articles = enriched_copies(args.data, args.unique, args.documents)
-    es = make_client(ElasticsearchSettings(url=args.es_url))
-    kafka = KafkaSettings(bootstrap_servers=args.bootstrap_servers)
-    chunk = IndexerSettings().batch_max_docs
+    settings = stack_settings(args.bootstrap_servers, args.es_url)
+    es = make_client(settings.elasticsearch)
     # Alternating rounds, medians: the machines are shared and noisy.
     baselines, agents = [], []
     for _ in range(args.rounds):
-        baselines.append(run_baseline(es, articles, chunk))
-        agents.append(run_agent(args.es_url, kafka, articles))
+        baselines.append(run_baseline(es, settings, articles))
+        agents.append(run_agent(settings, articles))
     es.close()
     baseline, agent = statistics.median(baselines), statistics.median(agents)
     # Each round's agent against the baseline run just before it, which saw the

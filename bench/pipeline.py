@@ -78,6 +78,17 @@ def _peak_rss_mib(pid: int) -> float:
     return total
 
 
+def stack_settings(bootstrap_servers: str, es_url: str) -> Settings:
+    """The configured settings, pointed at the stack of the command line."""
+    defaults = Settings()
+    return defaults.model_copy(
+        update={
+            "kafka": defaults.kafka.model_copy(update={"bootstrap_servers": bootstrap_servers}),
+            "elasticsearch": defaults.elasticsearch.model_copy(update={"url": es_url}),
+        }
+    )
+
+
 class Pipeline:
     """A private pipeline: its own topics, alias, group and worker processes.
 
@@ -251,15 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the JSON report, not a table")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    defaults = Settings()
-    settings = defaults.model_copy(
-        update={
-            "kafka": defaults.kafka.model_copy(
-                update={"bootstrap_servers": args.bootstrap_servers}
-            ),
-            "elasticsearch": defaults.elasticsearch.model_copy(update={"url": args.es_url}),
-        }
-    )
+    settings = stack_settings(args.bootstrap_servers, args.es_url)
 
     articles = vntc_articles(args.data, args.articles)
     print(f"(a) bare enrichment of {len(articles)} articles ...", file=sys.stderr)
