@@ -104,6 +104,7 @@ class Server:
     async def _serve(self) -> None:
         import faust
         from aiohttp import web
+        from faust.web.drivers.aiohttp import Web
 
         from indexers.client import make_async_client
         from indexers.search_async import AsyncArticleSearch
@@ -123,8 +124,12 @@ class Server:
 
         add_views(app, search, ready)
         add_pages(app, status)
-        app.web.init_server()
-        runner = web.AppRunner(app.web.web_app)
+        # The aiohttp driver (the app's default web="aiohttp://") holds the aiohttp app.
+        driver = app.web
+        if not isinstance(driver, Web):
+            raise TypeError(f"an aiohttp web driver is needed, not {type(driver).__name__}")
+        driver.init_server()
+        runner = web.AppRunner(driver.web_app)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", self.port).start()
         self._loop = asyncio.get_running_loop()

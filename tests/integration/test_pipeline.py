@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -324,7 +325,7 @@ def test_near_duplicates_point_at_the_original_across_restarts(run: Run, es: Ela
         assert not {"orig", "copy", "late"} & {h.id for h in searcher.related(anchor).hits}
 
 
-def _get(port: int, path: str) -> tuple[int, dict[str, object]]:
+def _get(port: int, path: str) -> tuple[int, dict[str, Any]]:
     status, body = http_get(port, path)
     assert status, f"nothing answered GET {path}"
     return status, json.loads(body)
@@ -349,17 +350,17 @@ def test_health_readiness_search_and_metrics_over_http(run: Run, es: Elasticsear
     run.wait_indexed(es, ["flood", "match"])
     status, body = _get(port, "/search?q=ha+noi&size=5")
     assert status == 200, body
-    assert body["total"] >= 1 and body["hits"][0]["id"] == "flood"  # type: ignore[index]
-    assert {"Hà", "Nội"} <= _marked(body["hits"][0]["highlight"]["title"][0])  # type: ignore[index]
-    assert {"persons", "locations", "published_at"} <= set(body["facets"])  # type: ignore[arg-type]
+    assert body["total"] >= 1 and body["hits"][0]["id"] == "flood"
+    assert {"Hà", "Nội"} <= _marked(body["hits"][0]["highlight"]["title"][0])
+    assert {"persons", "locations", "published_at"} <= set(body["facets"])
     status, body = _get(port, "/search?page=zero")
     assert status == 400 and "page must be an integer" in str(body["error"])
     status, body = _get(port, "/articles/nope/related")
     assert status == 404 and "no article 'nope'" in str(body["error"])
     status, body = _get(port, "/articles/flood/related")
-    assert status == 200 and "flood" not in {h["id"] for h in body["hits"]}  # type: ignore[attr-defined]
+    assert status == 200 and "flood" not in {h["id"] for h in body["hits"]}
     status, spec = _get(port, "/openapi.json")
-    assert status == 200 and "/search" in spec["paths"]  # type: ignore[operator]
+    assert status == 200 and "/search" in spec["paths"]
 
     # Prometheus: the pipeline's counters, Faust's sensors and the worker's own lag.
     group = f"tinstream-test-{run.run_id}"

@@ -168,19 +168,19 @@ async def test_a_tombstone_deletes_with_the_version_it_carries() -> None:
     stage = _stage(writer, DeadLetters(), batch_max_docs=1)
     headers = [(VERSION_HEADER, b"1234")]
     tombstone = Event(Message(None, b"gone", 5, headers=headers), acks)
-    items: list[BulkItem] = []
+    written: list[BulkItem] = []
     original = writer.write
 
-    async def spy(batch: Sequence[BulkItem]) -> list[ItemResult]:
-        items.extend(batch)
-        return await original(batch)
+    async def spy(items: Sequence[BulkItem]) -> list[ItemResult]:
+        written.extend(items)
+        return await original(items)
 
     writer.write = spy  # type: ignore[method-assign]
     await stage.handle(tombstone)
     await _until(lambda: writer.gates)
     writer.gates[0].set()
     await stage.flush(wait=True)
-    assert [(i.doc_id, i.document, i.version) for i in items] == [("gone", None, 1234)]
+    assert [(i.doc_id, i.document, i.version) for i in written] == [("gone", None, 1234)]
     assert acks == [5]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+from pathlib import Path
 
 import pytest
 from kafka.errors import KafkaConnectionError, KafkaTimeoutError, SaslAuthenticationFailedError
@@ -21,7 +22,7 @@ SETTINGS = KafkaSettings(
     sasl_mechanism="SCRAM-SHA-512",
     sasl_username="alice",
     sasl_password=SecretStr(SECRET),
-    ssl_cafile="/etc/tinstream/ca.pem",
+    ssl_cafile=Path("/etc/tinstream/ca.pem"),
 )
 manager = logging.getLogger("kafka.net.manager")
 

@@ -40,7 +40,7 @@ def _field_type(data_view: str, path: str) -> str | None:
     for part in path.split("."):
         if node.get("type") == "nested":
             return None  # needs a nested aggregation: not usable by these objects
-        node = node.get("properties", {}).get(part)  # type: ignore[assignment]
+        node = node.get("properties", {}).get(part)
         if node is None:
             return None
     return str(node.get("type", "object"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from prometheus_client import CollectorRegistry, generate_latest
@@ -14,6 +15,11 @@ from streams.lag.collector import GroupOffsets, KafkaOffsets, LagMonitor, TopicP
 from streams.lag.history import LagHistory
 from streams.lag.model import Owner
 from streams.lag.prometheus import LagMetrics
+
+if TYPE_CHECKING:
+    from elasticsearch import AsyncElasticsearch
+
+    from indexers.lag_history import LagHistoryWriter
 
 
 def _window(*points: tuple[int, int, float]) -> list[Observation]:
@@ -224,10 +230,16 @@ class _Bulk:
         }
 
 
+def _writer(es: _Bulk, alias: str) -> LagHistoryWriter:
+    from indexers.lag_history import LagHistoryWriter
+
+    # The stand-in has only the bulk() the writer calls: typed as the client it replaces.
+    return LagHistoryWriter(cast("AsyncElasticsearch", es), alias)
+
+
 def test_the_recorder_updates_the_gauges_and_writes_the_history_through_one_path() -> None:
     import asyncio
 
-    from indexers.lag_history import LagHistoryWriter
     from streams.lag.recorder import LagRecorder
 
     tp = ("news.raw", 2)
@@ -237,19 +249,17 @@ def test_the_recorder_updates_the_gauges_and_writes_the_history_through_one_path
     metrics = LagMetrics()
     registry.register(metrics)
     es = _Bulk()
-    recorder = LagRecorder(
-        monitor, metrics, LagHistoryWriter(es, "lag-x"), clock=lambda: next(times)  # type: ignore[arg-type]
-    )
+    recorder = LagRecorder(monitor, metrics, _writer(es, "lag-x"), clock=lambda: next(times))
 
     observed = asyncio.run(recorder.record(["g"]))
     assert observed is not None and observed[0].partitions[0].lag == 20
     assert 'group="g",partition="2",topic="news.raw"' in generate_latest(registry).decode()
     (operations,) = es.operations
     assert operations[0] == {"index": {"_index": "lag-x"}}
-    assert operations[1]["lag"] == 20  # type: ignore[index]
+    assert operations[1]["lag"] == 20
     # The second observation is compared with the first (same documents' builder).
     asyncio.run(recorder.record(["g"]))
-    assert es.operations[1][1]["consumed_per_s"] == 1.0  # type: ignore[index]
+    assert es.operations[1][1]["consumed_per_s"] == 1.0
 
 
 def test_the_history_writer_counts_refusals_and_survives_elasticsearch_down(
@@ -259,16 +269,14 @@ def test_the_history_writer_counts_refusals_and_survives_elasticsearch_down(
 
     from elasticsearch import ConnectionError as EsConnectionError
 
-    from indexers.lag_history import LagHistoryWriter
-
     docs = [{"lag": 1}, {"lag": 2}, {"lag": 3}]
     refusing = _Bulk(refuse=1)
-    assert asyncio.run(LagHistoryWriter(refusing, "a").write(docs)) == 2  # type: ignore[arg-type]
+    assert asyncio.run(_writer(refusing, "a").write(docs)) == 2
     assert "1 of 3 lag history documents were refused" in caplog.text
     down = _Bulk(fail=EsConnectionError("refused"))
-    assert asyncio.run(LagHistoryWriter(down, "a").write(docs)) == 0  # type: ignore[arg-type]
+    assert asyncio.run(_writer(down, "a").write(docs)) == 0
     assert "cannot write the lag history" in caplog.text
-    assert asyncio.run(LagHistoryWriter(refusing, "a").write([])) == 0
+    assert asyncio.run(_writer(refusing, "a").write([])) == 0
 
 
 def test_the_recorder_reports_a_kafka_it_cannot_read() -> None:
@@ -288,12 +296,11 @@ def test_the_recorder_reports_a_kafka_it_cannot_read() -> None:
 def test_the_recorder_skips_the_history_until_its_alias_exists() -> None:
     import asyncio
 
-    from indexers.lag_history import LagHistoryWriter
     from streams.lag.recorder import LagRecorder
 
     tp = ("news.raw", 0)
     monitor = LagMonitor(_Source([({tp: 1}, {tp: 2})]), clock=lambda: 0.0)
     es = _Bulk()
-    recorder = LagRecorder(monitor, LagMetrics(), LagHistoryWriter(es, "lag-x"))  # type: ignore[arg-type]
+    recorder = LagRecorder(monitor, LagMetrics(), _writer(es, "lag-x"))
     assert asyncio.run(recorder.record(["g"], write_history=False)) is not None
     assert es.operations == []

@@ -15,6 +15,7 @@ import faust
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
+from faust.web.drivers.aiohttp import Web
 
 from indexers.web.page import CONTENT_SECURITY_POLICY, PAGES, STATIC, add_pages
 from streams.resources import packaged
@@ -30,8 +31,10 @@ async def _status() -> dict[str, Any]:
 async def client() -> AsyncIterator[TestClient[Any, Any]]:
     app = faust.App("page-test", broker="kafka://127.0.0.1:1", web_port=6999, autodiscover=False)
     add_pages(app, _status)
-    app.web.init_server()
-    async with TestClient(TestServer(app.web.web_app)) as test_client:
+    driver = app.web
+    assert isinstance(driver, Web)  # the default driver, which holds the aiohttp app
+    driver.init_server()
+    async with TestClient(TestServer(driver.web_app)) as test_client:
         yield test_client
 
 

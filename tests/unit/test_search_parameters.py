@@ -15,7 +15,7 @@ from streams.cli.search_cmd import search
 class _Query(dict[str, list[str]]):
     """The two MultiDict methods parse_search uses."""
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         return self[key][0] if key in self else default
 
     def getall(self, key: str, default: list[str]) -> list[str]:

@@ -21,7 +21,7 @@ def test_env_prefix_per_concern(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_settings_are_frozen() -> None:
     with pytest.raises(ValidationError):
-        TopicSettings().raw = "other"  # type: ignore[misc]
+        TopicSettings().raw = "other"
 
 
 def test_secrets_never_show_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
