@@ -81,6 +81,8 @@ class ElasticsearchSettings(BaseSettings):
 
     model_config = _config("ES_")
 
+    # One node's URL, or several comma-separated (the nodes of one cluster): the
+    # client sends each request to one of them and retries another when it fails.
     url: str = "http://127.0.0.1:19200"
     api_key: SecretStr | None = None
     username: str | None = None
@@ -91,6 +93,10 @@ class ElasticsearchSettings(BaseSettings):
     shards: int = Field(default=1, ge=1)
     replicas: int = Field(default=0, ge=0)
     request_timeout_s: float = 30.0
+
+    def hosts(self) -> list[str]:
+        """The node URLs in ``url``, in order."""
+        return [u.strip() for u in self.url.split(",") if u.strip()]
 
 
 class KibanaSettings(BaseSettings):
@@ -211,8 +217,12 @@ class StackSettings(BaseSettings):
     kafka_security: Literal["plaintext", "sasl_ssl"] = "plaintext"
     kafka_sasl_username: str = "tinstream"
     kafka_sasl_password: SecretStr | None = None
+    # Node n (from 1) of the Elasticsearch cluster listens on es_port + n-1 (HTTP)
+    # and es_transport_port + n-1. One node runs with single-node discovery; 2 or 3
+    # form a cluster in which every node is master-eligible and holds data.
     es_port: int = 19200
     es_transport_port: int = 19300
+    es_nodes: int = Field(default=1, ge=1, le=3)
     # True: Elasticsearch with security on, HTTPS with a certificate from the stack's
     # CA (<dir>/tls/ca.pem), the superuser `elastic` with the password below (from
     # the environment only), and an API key for tinstream with only the privileges

@@ -13,7 +13,7 @@ from indexers.access import AccessError, access_problem
 
 def _options(settings: ElasticsearchSettings) -> dict[str, Any]:
     options: dict[str, Any] = {
-        "hosts": [settings.url],
+        "hosts": settings.hosts(),
         "request_timeout": settings.request_timeout_s,
         "verify_certs": settings.verify_certs,
     }

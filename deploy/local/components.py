@@ -323,14 +323,36 @@ def _run(argv: list[str], log_file: Path) -> int:
 
 
 class ElasticsearchNode(Component):
-    """A single-node Elasticsearch on loopback: security off, or, with
-    ``es_security``, HTTPS with the stack's CA, the superuser ``elastic`` and an API
-    key for tinstream (see deploy.local.es_security and es_plugin)."""
+    """One Elasticsearch node on loopback: security off, or, with ``es_security``,
+    HTTPS with the stack's CA, the superuser ``elastic`` and an API key for
+    tinstream (see deploy.local.es_security and es_plugin).
+
+    With one node (``es_nodes`` 1) it runs with single-node discovery. With 2 or 3,
+    each node has its own directory (config, data, logs) beside the others and the
+    same distribution; they discover each other on their transport ports, and every
+    node is master-eligible and holds data (the default roles), so that 3 nodes keep
+    a master quorum, and an index with a replica all its shards, with one node down.
+    """
 
     name = "elasticsearch"
 
+    def __init__(self, settings: StackSettings, node_id: int = 1) -> None:
+        self.node_id = node_id
+        self.nodes = settings.es_nodes
+        if self.nodes > 1:
+            self.name = f"elasticsearch-{node_id}"
+        super().__init__(settings)
+        self.port = settings.es_port + node_id - 1
+        self.transport_port = settings.es_transport_port + node_id - 1
+
+    @property
+    def node_name(self) -> str:
+        """The node's name in the cluster (what _cat/shards shows)."""
+        return "tinstream-local" if self.nodes == 1 else f"tinstream-local-{self.node_id}"
+
     @property
     def log_file(self) -> Path:
+        # Elasticsearch names its log after the cluster, which every node shares.
         return self.dir / "logs" / "tinstream-local.log"
 
     @property
@@ -340,7 +362,20 @@ class ElasticsearchNode(Component):
     @property
     def url(self) -> str:
         scheme = "https" if self.secured else "http"
-        return f"{scheme}://127.0.0.1:{self.settings.es_port}"
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    def _discovery(self) -> list[str]:
+        if self.nodes == 1:
+            return ["discovery.type: single-node"]
+        s = self.settings
+        seeds = ", ".join(f'"127.0.0.1:{s.es_transport_port + n}"' for n in range(self.nodes))
+        masters = ", ".join(f'"tinstream-local-{n}"' for n in range(1, self.nodes + 1))
+        return [
+            f"discovery.seed_hosts: [{seeds}]",
+            # Read when the cluster first forms only (later starts join the cluster
+            # their data directory already belongs to).
+            f"cluster.initial_master_nodes: [{masters}]",
+        ]
 
     @property
     def tls_dir(self) -> Path:
@@ -387,6 +422,10 @@ class ElasticsearchNode(Component):
 
     def _write_config(self, home: Path) -> Path:
         s = self.settings
+        if self.secured and self.nodes > 1:
+            # Several nodes with security need TLS between them too, which the stack
+            # does not set up: a secured stack has one node.
+            raise StackError(self.name, "--es-security runs one node: use --es-nodes 1")
         conf = self.dir / "config"
         if not conf.exists():
             shutil.copytree(home / "config", conf)
@@ -396,13 +435,13 @@ class ElasticsearchNode(Component):
             "\n".join(
                 [
                     "cluster.name: tinstream-local",
-                    "node.name: tinstream-local",
-                    "discovery.type: single-node",
+                    f"node.name: {self.node_name}",
+                    *self._discovery(),
                     f"path.data: {self.dir / 'data'}",
                     f"path.logs: {self.dir / 'logs'}",
                     "network.host: 127.0.0.1",
-                    f"http.port: {s.es_port}",
-                    f"transport.port: {s.es_transport_port}",
+                    f"http.port: {self.port}",
+                    f"transport.port: {self.transport_port}",
                     *self._security_config(conf),
                     # A nearly full disk on a shared machine must not turn indices read-only.
                     "cluster.routing.allocation.disk.threshold_enabled: false",

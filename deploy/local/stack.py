@@ -44,17 +44,25 @@ class Stack:
         self.versions = versions or pinned_versions()
         self.brokers = tuple(KafkaBroker(settings, n) for n in range(1, settings.kafka_brokers + 1))
         self.kafka = self.brokers[0]
-        self.elasticsearch = ElasticsearchNode(settings)
+        self.es_nodes = tuple(
+            ElasticsearchNode(settings, n) for n in range(1, settings.es_nodes + 1)
+        )
+        self.elasticsearch = self.es_nodes[0]
         self.workers = Workers(settings.dir)
 
     @property
     def components(self) -> tuple[Component, ...]:
-        return (*self.brokers, self.elasticsearch)
+        return (*self.brokers, *self.es_nodes)
 
     @property
     def bootstrap_servers(self) -> str:
         """What clients set as TINSTREAM_KAFKA_BOOTSTRAP_SERVERS."""
         return ",".join(f"127.0.0.1:{b.port}" for b in self.brokers)
+
+    @property
+    def es_url(self) -> str:
+        """What clients set as TINSTREAM_ES_URL: every node's URL, comma-separated."""
+        return ",".join(n.url for n in self.es_nodes)
 
     def client_env(self) -> dict[str, str]:
         """The TINSTREAM_KAFKA_* / TINSTREAM_TOPIC_* settings a client of this stack
@@ -63,6 +71,9 @@ class Stack:
         env = {"TINSTREAM_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers}
         if len(self.brokers) > 1:
             env["TINSTREAM_TOPIC_REPLICATION_FACTOR"] = str(min(3, len(self.brokers)))
+        if len(self.es_nodes) > 1:
+            # A replica of every shard on another node: one node down loses nothing.
+            env |= {"TINSTREAM_ES_URL": self.es_url, "TINSTREAM_ES_REPLICAS": "1"}
         if self.kafka.secured:
             env |= {
                 "TINSTREAM_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
@@ -88,9 +99,14 @@ class Stack:
             path.write_text(new_cluster_id())
         return path.read_text().strip()
 
-    def status(self, *, kafka_only: bool = False) -> list[ComponentStatus]:
+    def _wanted(self, *, kafka_only: bool, es_only: bool) -> tuple[Component, ...]:
+        if kafka_only:
+            return self.brokers
+        return self.es_nodes if es_only else self.components
+
+    def status(self, *, kafka_only: bool = False, es_only: bool = False) -> list[ComponentStatus]:
         out = []
-        for c in self.brokers if kafka_only else self.components:
+        for c in self._wanted(kafka_only=kafka_only, es_only=es_only):
             health = c.health()
             out.append(
                 ComponentStatus(
@@ -112,17 +128,22 @@ class Stack:
         return [str(java), "-cp", f"{kafka_libs}/*", main_class, *args]
 
     def up(
-        self, on_progress: Callable[[str], None] = lambda _: None, *, kafka_only: bool = False
+        self,
+        on_progress: Callable[[str], None] = lambda _: None,
+        *,
+        kafka_only: bool = False,
+        es_only: bool = False,
     ) -> list[ComponentStatus]:
         """Start what is not running, then wait until all answer; raise StackError if not.
 
-        ``kafka_only``: the Kafka nodes alone (a second cluster beside a running stack)."""
-        wanted = self.brokers if kafka_only else self.components
+        ``kafka_only`` / ``es_only``: the Kafka nodes / the Elasticsearch nodes alone
+        (a second cluster beside a running stack)."""
+        wanted = self._wanted(kafka_only=kafka_only, es_only=es_only)
         pending = [c for c in wanted if not c.health().ok]
         if not pending:
             on_progress("stack already running")
             self._client_env(on_progress, kafka_only=kafka_only)
-            return self.status(kafka_only=kafka_only)
+            return self.status(kafka_only=kafka_only, es_only=es_only)
         on_progress("fetching components (cached after the first time)")
         kafka_libs, es_home = self.fetch()
         java_home = find_java_home(MIN_JAVA, self.settings.java_home)
@@ -158,7 +179,7 @@ class Stack:
             if waiting:
                 time.sleep(0.5)
         self._client_env(on_progress, kafka_only=kafka_only)
-        return self.status(kafka_only=kafka_only)
+        return self.status(kafka_only=kafka_only, es_only=es_only)
 
     def _client_env(self, on_progress: Callable[[str], None], *, kafka_only: bool) -> None:
         """With a secured Elasticsearch: its client settings, API key included, in
@@ -169,10 +190,14 @@ class Stack:
 
     def down(self) -> list[str]:
         """Stop everything: the workers the stack started first (they use both), then
-        Elasticsearch (nothing of it depends on Kafka), then Kafka, the nodes of a
-        bigger cluster started earlier from this directory too; return what stopped."""
+        Elasticsearch (nothing of it depends on Kafka), then Kafka; of each, the nodes
+        of a bigger cluster started earlier from this directory too; return what stopped."""
         stopped = self.workers.stop_all()
-        stopped += [self.elasticsearch.name] if self.elasticsearch.stop() else []
+        # Every node of a cluster at once, as Kafka's (a node stopped alone waits for
+        # the others it can no longer reach).
+        es_pids = {n.pid_file for n in self.es_nodes}
+        es_pids |= set(self.settings.dir.resolve().glob("elasticsearch*/pid"))
+        stopped += sorted(f.parent.name for f in process.stop_all(sorted(es_pids)))
         # Every Kafka node at once (see process.stop_all).
         pid_files = {b.pid_file for b in self.brokers}
         pid_files |= set(self.settings.dir.resolve().glob("kafka-*/pid"))

@@ -65,6 +65,15 @@ def _stack_options(f: F) -> F:
         help="Elasticsearch HTTP port.",
     )(f)
     f = env_option(
+        "--es-nodes",
+        envvar="TINSTREAM_STACK_ES_NODES",
+        type=click.IntRange(1, 3),
+        default=default_of(StackSettings, "es_nodes"),
+        help="Elasticsearch nodes, each master-eligible with data; node n listens on "
+        "port + n-1 (HTTP) and TINSTREAM_STACK_ES_TRANSPORT_PORT + n-1. With 2 or 3, "
+        "clients get every node's URL and indices a replica.",
+    )(f)
+    f = env_option(
         "--es-security/--no-es-security",
         "es_security",
         envvar="TINSTREAM_STACK_ES_SECURITY",
@@ -112,7 +121,12 @@ def up(kafka_heap: str, es_heap: str, start_timeout_s: float, as_json: bool, **w
         click.echo(f"stack up failed: {exc}", err=True)
         sys.exit(1)
     _print_status(statuses, as_json)
-    if settings.kafka_brokers > 1 or local.kafka.secured or local.elasticsearch.secured:
+    if (
+        settings.kafka_brokers > 1
+        or settings.es_nodes > 1
+        or local.kafka.secured
+        or local.elasticsearch.secured
+    ):
         env = " ".join(f"{k}={v}" for k, v in local.client_env().items())
         secrets = []
         if local.kafka.secured:
