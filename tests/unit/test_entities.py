@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nlp.analysis import Token, UndertheseaAnalyzer, _align
@@ -228,3 +230,73 @@ def test_a_piece_of_a_title_is_not_a_person() -> None:
 def test_a_name_ending_in_an_initial_keeps_its_full_stop() -> None:
     text = "Anh Nguyễn Văn T. kể lại."
     assert _mention("Nguyễn Văn T.", text, "PER").text == "Nguyễn Văn T."
+
+
+def _tagged(text: str, *spans: tuple[str, str]) -> list[Token]:
+    tokens = []
+    for piece, label in spans:
+        start = text.index(piece)
+        tokens.append(Token(start, start + len(piece), "x", "X", f"B-{label}"))
+    return tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        # The place an organisation serves, cut off by the tagger, is taken back.
+        (
+            "Công ty Thương mại Bình Phước vừa khai trương.",
+            [("Công ty Thương mại", "ORG"), ("Bình Phước", "LOC")],
+            [("Công ty Thương mại Bình Phước", "ORG")],
+        ),
+        (
+            "UBND tỉnh Quảng Nam đã họp.",
+            [("UBND", "ORG"), ("Quảng Nam", "LOC")],
+            [("UBND tỉnh Quảng Nam", "ORG")],
+        ),
+        # A ministry and then a country are two entities (VLSP: "Bộ Giáo dục | Lào").
+        (
+            "Bộ Giáo dục Lào cử đoàn sang.",
+            [("Bộ Giáo dục", "ORG"), ("Lào", "LOC")],
+            [("Bộ Giáo dục", "ORG"), ("Lào", "LOC")],
+        ),
+        # A word between them, or an organisation with no such head: left alone.
+        (
+            "Công ty Thương mại tại Bình Phước vừa khai trương.",
+            [("Công ty Thương mại", "ORG"), ("Bình Phước", "LOC")],
+            [("Công ty Thương mại", "ORG"), ("Bình Phước", "LOC")],
+        ),
+        (
+            "JICA Nhật Bản tài trợ.",
+            [("JICA", "ORG"), ("Nhật Bản", "LOC")],
+            [("JICA", "ORG"), ("Nhật Bản", "LOC")],
+        ),
+    ],
+)
+def test_an_organisation_takes_back_the_place_it_serves(
+    text: str, spans: list[tuple[str, str]], expected: list[tuple[str, str]]
+) -> None:
+    mentions = mentions_from_tokens("content", text, _tagged(text, *spans))
+    assert [(m.text, m.type) for m in mentions] == expected
+    assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def test_one_name_takes_the_type_most_of_its_mentions_have() -> None:
+    # A made-up name, in no list of the lexicon: only the vote can type it.
+    text = "Phong Vân thắng. Phong Vân thua. Phong Vân hòa. Mai Anh gặp Mai Anh."
+    spans = [(m.start(), m.end()) for m in re.finditer("Phong Vân", text)]
+    labels = ["ORG", "PER", "ORG"]
+    tokens = [Token(a, b, "x", "X", f"B-{t}") for (a, b), t in zip(spans, labels, strict=True)]
+    # A tie is left as it is: "Mai Anh" once PER, once LOC.
+    ties = [(m.start(), m.end()) for m in re.finditer("Mai Anh", text)]
+    tokens += [
+        Token(a, b, "x", "X", f"B-{t}") for (a, b), t in zip(ties, ["PER", "LOC"], strict=True)
+    ]
+    typed = [(m.text, m.type) for m in mentions_from_tokens("content", text, tokens)]
+    assert typed == [
+        ("Phong Vân", "ORG"),
+        ("Phong Vân", "ORG"),
+        ("Phong Vân", "ORG"),
+        ("Mai Anh", "PER"),
+        ("Mai Anh", "LOC"),
+    ]
