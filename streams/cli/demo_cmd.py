@@ -166,6 +166,19 @@ def _indexed_counter(port: int) -> float:
     return 0.0
 
 
+def _counted(port: int, expected: int, timeout_s: float) -> float:
+    """The worker's count of documents written, once it reaches ``expected`` or the
+    deadline passes. Elasticsearch shows a document before the worker has read the
+    bulk answer that counts it: the count may lag the index by a moment, and must not
+    then be taken for another worker of the group having written the rest."""
+    deadline = time.monotonic() + timeout_s
+    written = _indexed_counter(port)
+    while written < expected and time.monotonic() < deadline:
+        time.sleep(0.2)  # polling interval of the deadline loop
+        written = _indexed_counter(port)
+    return written
+
+
 def _publish_and_check(
     exe: list[str],
     env: dict[str, str],
@@ -208,7 +221,7 @@ def _publish_and_check(
                     time.sleep(0.5)  # polling interval of the deadline loop
         if present < len(ids):
             raise DemoFailed(f"only {present}/{len(ids)} samples indexed after {timeout_s:.0f}s")
-        written = _indexed_counter(record.port)
+        written = _counted(record.port, len(ids), timeout_s=15)
         if written < len(ids):
             raise DemoFailed(
                 f"the demo's worker (pid {record.pid}) wrote {written:.0f} of the "
