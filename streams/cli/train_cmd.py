@@ -59,6 +59,13 @@ def train() -> None:
 )
 @env_option("--l2", envvar="TINSTREAM_TRAIN_L2", default=0.05, help="L2 penalty")
 @env_option(
+    "--org-repeat",
+    envvar="TINSTREAM_TRAIN_ORG_REPEAT",
+    default=2,
+    type=click.IntRange(1, 10),
+    help="times a sentence naming an organisation is seen in training",
+)
+@env_option(
     "--clusters",
     "clusters",
     envvar="TINSTREAM_TRAIN_CLUSTERS",
@@ -67,13 +74,21 @@ def train() -> None:
     help="a syllable cluster table from 'train clusters' (default: learn it from news/)",
 )
 def ner(
-    data: Path, out: Path, folds: int, iterations: int, l2: float, clusters: Path | None
+    data: Path,
+    out: Path,
+    folds: int,
+    iterations: int,
+    l2: float,
+    org_repeat: int,
+    clusters: Path | None,
 ) -> None:
     """The CRF entity tagger, from ner/vlsp2016-ner-train.conll and news/ (capitals, clusters)."""
     from training.ner import TrainingOptions
     from training.ner import train as train_ner
 
-    options = TrainingOptions(folds=folds, l2_penalty=l2, iterations=iterations)
+    options = TrainingOptions(
+        folds=folds, l2_penalty=l2, iterations=iterations, org_repeat=org_repeat
+    )
     train_ner(
         data / "ner" / "vlsp2016-ner-train.conll",
         data / "news" / "vntc-train.jsonl.gz",

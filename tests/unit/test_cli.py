@@ -138,3 +138,16 @@ def test_kibana_import_without_kibana_says_how_to_get_one_and_keeps_json() -> No
     assert result.returncode == 1
     error = json.loads(result.stdout)["error"]
     assert "cannot reach Kibana" in error and "docker compose" in error
+
+
+def test_train_ner_flags_default_to_the_training_options() -> None:
+    """The CLI's defaults are TrainingOptions' own (one source of truth, checked here)."""
+    from streams.cli.train_cmd import ner
+    from training.ner import TrainingOptions
+
+    defaults = {p.name: p.default for p in ner.params}
+    options = TrainingOptions()
+    assert defaults["folds"] == options.folds
+    assert defaults["iterations"] == options.iterations
+    assert defaults["l2"] == options.l2_penalty
+    assert defaults["org_repeat"] == options.org_repeat
