@@ -3,7 +3,10 @@ the waiting batch is given up unacked and Faust does not wait for its events."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
@@ -33,3 +36,71 @@ def test_stopping_gives_up_only_a_waiting_batch(tmp_path: Path, waiting: bool) -
     # Not waiting: a write to a healthy node is waited for, as before.
     assert pipeline.app.conf.stream_wait_empty is (not waiting)
     assert pipeline.writer._closed.is_set() is waiting
+
+
+class _Event:
+    def __init__(self, offset: int) -> None:
+        self.message = offset
+        self.acked = False
+
+    def ack(self) -> bool:
+        self.acked = True
+        return True
+
+
+class _Stream:
+    """What the agent uses of a Faust stream: noack() and events()."""
+
+    def __init__(self, events: list[_Event]) -> None:
+        self._events = events
+        self.acks_off = False
+
+    def noack(self) -> _Stream:
+        self.acks_off = True
+        return self
+
+    async def events(self) -> AsyncIterator[_Event]:
+        for event in self._events:
+            yield event
+
+
+@pytest.mark.asyncio
+@pytest.mark.timeout(10)
+async def test_an_article_cancelled_mid_enrichment_is_left_unacked(tmp_path: Path) -> None:
+    """Faust would ack it in its iterator's ``finally``; the commit on stop would then
+    skip an article nobody enriched."""
+    pipeline = _pipeline(tmp_path)
+    events = [_Event(0), _Event(1)]
+    started = asyncio.Event()
+
+    async def enrich(message: Any) -> None:
+        if message == 1:
+            started.set()
+            await asyncio.Event().wait()  # the worker stops while this one is enriched
+
+    pipeline.enrich_message = enrich  # type: ignore[method-assign]
+    stream = _Stream(events)
+    agent = asyncio.create_task(pipeline._enrich_agent(stream))
+    await asyncio.wait_for(started.wait(), 5)
+    agent.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await agent
+    assert stream.acks_off
+    assert [e.acked for e in events] == [True, False]
+
+
+@pytest.mark.asyncio
+@pytest.mark.timeout(10)
+async def test_an_article_whose_enrichment_crashes_is_acked_as_faust_would(
+    tmp_path: Path,
+) -> None:
+    pipeline = _pipeline(tmp_path)
+    events = [_Event(0)]
+
+    async def enrich(message: Any) -> None:
+        raise RuntimeError("a bug")
+
+    pipeline.enrich_message = enrich  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        await pipeline._enrich_agent(_Stream(events))
+    assert events[0].acked
