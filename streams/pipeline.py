@@ -5,8 +5,9 @@ that cannot be decoded, validated, enriched or indexed reaches the dead-letter
 topic with its reason instead of being skipped by a serialiser.
 
 Delivery: the enrichment agent acks a raw message once its result (enriched
-article or dead letter) is handed to Faust's producer, and Faust flushes the
-producer before it commits offsets. The indexer agent acks an enriched message
+article or dead letter) is handed to Faust's producer (Faust flushes the producer
+when it stops, after its last commit; its periodic commits do not wait for that
+delivery). The indexer agent acks an enriched message
 only once Elasticsearch acknowledged its document (or it was dead-lettered), and
 Faust commits only offsets below the first unacked one. Every document is written
 under the article id, so a message seen twice after a crash is written twice to
