@@ -128,8 +128,57 @@ class Run(PrivateRun):
 
         present = wait_until_searchable(es, self.alias, ids, timeout_s=timeout_s)
         if present < len(ids):
-            self.fail_with_logs(f"only {present}/{len(ids)} articles searchable in {timeout_s}s")
+            self.fail_with_logs(
+                f"only {present}/{len(ids)} articles searchable in {timeout_s}s\n"
+                + self.where_missing(es, ids)
+            )
         es.indices.refresh(index=self.alias)
+
+    def where_missing(self, es: Elasticsearch, ids: list[str]) -> str:
+        """For a failure message: the ids not indexed, where each sits in the raw and
+        enriched topics, and the group's committed offsets (is it lost upstream, or
+        was its offset committed past it?)."""
+        from kafka import KafkaConsumer, TopicPartition
+
+        try:
+            es.indices.refresh(index=self.alias)
+            found = es.search(
+                index=self.alias, query={"ids": {"values": ids}}, size=len(ids), source=False
+            )
+            missing = sorted(set(ids) - {h["_id"] for h in found["hits"]["hits"]})
+            lines = [f"missing ids: {missing}"]
+            wanted = {m.encode() for m in missing}
+            for topic in (self.raw, self.enriched):
+                consumer = KafkaConsumer(
+                    topic,
+                    **kafka_python_config(self.settings.kafka),
+                    auto_offset_reset="earliest",
+                    enable_auto_commit=False,
+                    consumer_timeout_ms=2000,
+                )
+                try:
+                    at = [(m.key, m.partition, m.offset) for m in consumer if m.key in wanted]
+                finally:
+                    consumer.close()
+                lines.append(f"{topic}: {at}")
+            # The group's committed offsets, read without joining it.
+            reader = KafkaConsumer(
+                **kafka_python_config(self.settings.kafka),
+                group_id=self.app_id,
+                enable_auto_commit=False,
+            )
+            try:
+                committed = [
+                    (topic, p, reader.committed(TopicPartition(topic, p)))
+                    for topic in (self.raw, self.enriched)
+                    for p in sorted(reader.partitions_for_topic(topic) or ())
+                ]
+            finally:
+                reader.close()
+            lines.append(f"committed: {committed}")
+            return "\n".join(lines)
+        except Exception as exc:  # noqa: BLE001 - a diagnosis must not hide the failure
+            return f"(where the missing ids are could not be told: {exc!r})"
 
 
 @pytest.fixture
