@@ -293,8 +293,9 @@ class Pipeline:
         # Manual acks: Faust acks an event in a ``finally`` after its ``yield``, so an
         # agent cancelled mid-article (a stop that does not wait for the streams, as
         # when Elasticsearch holds a batch: see stopping()) would ack an article it
-        # never enriched, and the commit on stop would skip it for good. Found by a
-        # fresh-clone run of the expired-key scenario: 63 of 64 indexed.
+        # never enriched, and the commit on stop would skip it for good. (Suspected in
+        # a fresh-clone failure of the expired-key scenario, 63 of 64 indexed, which
+        # this did not cure: still open, see docs/measurements.md.)
         async for event in stream.noack().events():
             try:
                 await self.enrich_message(event.message)
