@@ -46,7 +46,7 @@ from deploy.local.harness import free_port
 from deploy.local.tls import ensure_tls
 from tests.integration.conftest import Run
 from tests.reliability.conftest import Outcome
-from tests.reliability.scenario import count, measure, sample_copies
+from tests.reliability.scenario import count, measure, sample_copies, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.reliability, pytest.mark.timeout(900)]
 
@@ -140,15 +140,6 @@ def _http(port: int, path: str, token: str | None = None) -> tuple[int, dict[str
         return int(exc.code), dict(exc.headers), exc.read()
 
 
-def _wait_for(run: Run, what: str, check: Callable[[], bool], timeout_s: float = 90.0) -> float:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        if time.monotonic() > deadline:
-            run.fail_with_logs(f"{what}: not within {timeout_s:.0f}s")
-        time.sleep(0.25)  # polling interval of the deadline loop
-    return time.monotonic()
-
-
 def _log(run: Run, worker: int) -> str:
     return run.workers[worker][1].read_text(errors="replace")
 
@@ -199,7 +190,7 @@ def test_a_key_refused_mid_stream_pauses_and_loses_nothing(
 
     # 1. No write privilege: paused, one line naming the setting, nothing dead-lettered.
     ids = run.publish_samples()
-    _wait_for(run, "the refusal said", lambda: "lack a privilege" in _log(run, 0))
+    wait_for("the refusal said", lambda: "lack a privilege" in _log(run, 0), run, 90)
     log = _log(run, 0)
     assert "pausing" in log
     assert count(es, run.alias) == 0
@@ -233,7 +224,7 @@ def test_a_key_refused_mid_stream_pauses_and_loses_nothing(
     status, _, body = _http(port, "/search", token)
     assert status == 200 and json.loads(body)["total"] == len(ids)
     assert _http(port, "/health")[0] == 200 and _http(port, "/metrics")[0] == 200
-    _wait_for(run, "lag history written", lambda: count(es, run.lag_alias) > 0)
+    wait_for("lag history written", lambda: count(es, run.lag_alias) > 0, run, 90)
     migrated = run.cli("index", "migrate", "--json")
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     moved = json.loads(migrated.stdout)
@@ -244,10 +235,10 @@ def test_a_key_refused_mid_stream_pauses_and_loses_nothing(
     # 4. The key expires while the worker runs: one line, nothing acked or lost. The
     # worker reads its key at start, so the fix is a restart with a good one.
     secured.admin.request("PUT", f"/_security/api_key/{key_id}", {"expiration": "1s"})
-    _wait_for(run, "the key expired", lambda: not secured.admin.authenticates(key))
+    wait_for("the key expired", lambda: not secured.admin.authenticates(key), run, 90)
     late = sample_copies(1, "late")
     run.publish(late)
-    _wait_for(run, "the expiry said", lambda: "api key is expired" in _log(run, 0))
+    wait_for("the expiry said", lambda: "api key is expired" in _log(run, 0), run, 90)
     assert run.dead_letters(1, timeout_s=3) == []
     stopping = time.monotonic()
     run.workers[0][0].send_signal(signal.SIGTERM)
