@@ -1,5 +1,5 @@
 """Fixes to faust-streaming 0.15's offset bookkeeping, each of which let the
-worker commit an offset past an article it never processed.
+worker commit an offset past an article it never processed, or never process one.
 
 Faust commits, per partition, the end of the first run of acked offsets; offsets
 its fetch loop believes Kafka skipped (compaction, transaction markers) count as
@@ -13,10 +13,20 @@ in these ways:
   seek re-reads, so those records were dropped as already read, while the
   messages delivered before the seek were cleared from the agents' queues when
   the flow resumed (raw 0@41 and raw 1@71, in two runs). A seek now
-  stops the flow (Faust's own order when there are no tables), read offsets set
-  by deliveries begun before a seek or revocation are ignored, and the read
-  offset after a seek is the one before the committed offset, so that a
-  transaction marker at the committed offset is seen as a gap.
+  stops the flow, read offsets set by deliveries begun before a seek or
+  revocation are ignored, and the read offset after a seek is the one before
+  the committed offset, so that a transaction marker at the committed offset is
+  seen as a gap.
+- **Records delivered between the seek and the end of recovery were cleared.**
+  Faust's recovery, after the seek, resumes its flow control, which empties
+  every agent's queue (mode's ``FlowControlEvent.resume`` clears them whether or
+  not they were suspended), and only then the consumer's flow. The seek resumed
+  the consumer's flow itself, so a record fetched in between was put in a queue,
+  its read offset set, and the queue emptied: it was never processed nor read
+  again, and the partition's commit stayed below it while the records after it
+  were indexed (enriched 0@9 in the expired-key scenario, 1 run in 4 of a
+  loop). A seek now leaves the flow stopped for recovery to resume after the
+  clearing; both of Faust's callers that seek with the flow running do so.
 - **A gap was computed from a read offset a seek had lowered**, so records already
   delivered, not yet processed, were acked. A gap now starts above the highest
   offset the fetch loop delivered, and never includes the record that revealed it.
@@ -96,7 +106,7 @@ class ReadOffsets(defaultdict[Any, int | None]):
 
 
 class Consumer(_faust_aiokafka.Consumer):
-    """Faust's aiokafka consumer with the four fixes above (see the module docstring)."""
+    """Faust's aiokafka consumer with the five fixes above (see the module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,17 +130,15 @@ class Consumer(_faust_aiokafka.Consumer):
 
     async def perform_seek(self) -> None:
         # Faust's steps (seek every partition to its committed offset, and set the
-        # read and committed offsets), with the flow stopped meanwhile.
+        # read and committed offsets), with the flow stopped, and left stopped:
+        # recovery (the only caller that seeks with the flow running) resumes it
+        # once it has emptied the agents' queues, so nothing fetched after the
+        # seek is emptied with them.
         reads = self._reads
         reads.moved()
-        stopped = self.flow_active
-        if stopped:
+        if self.flow_active:
             self.stop_flow()
-        try:
-            committed = await self.seek_to_committed()
-        finally:
-            if stopped:
-                self.resume_flow()
+        committed = await self.seek_to_committed()
         reads.moved({tp: read_offset_after_seek(o) for tp, o in committed.items()})
         # Faust stored a committed 0 as None, which skipped the head check.
         self._committed_offset.update(
