@@ -42,6 +42,14 @@ class TopicSetupError(StreamsError):
     retriable = True
 
 
+class NotDelivered(StreamsError):
+    """Kafka did not take a message the pipeline sent (the producer gave up after
+    its own retries). The message it came from stays unacked: the next worker, or
+    this one after a rebalance, processes it again."""
+
+    retriable = True
+
+
 class KafkaRefused(StreamsError):
     """Kafka refused this client: wrong SASL credentials, or a broker certificate
     the configured CA does not sign. Retrying with the same settings cannot help."""

@@ -4,10 +4,10 @@ Topics carry raw bytes and tinstream decodes them itself, so that every message
 that cannot be decoded, validated, enriched or indexed reaches the dead-letter
 topic with its reason instead of being skipped by a serialiser.
 
-Delivery: the enrichment agent acks a raw message once its result (enriched
-article or dead letter) is handed to Faust's producer (Faust flushes the producer
-when it stops, after its last commit; its periodic commits do not wait for that
-delivery). The indexer agent acks an enriched message
+Delivery: the enrichment agent acks a raw message once Kafka has taken its
+result (enriched article or dead letter), not when it is handed to the producer:
+Faust's periodic commits, and its commit on stop, do not wait for the producer.
+The indexer agent acks an enriched message
 only once Elasticsearch acknowledged its document (or it was dead-lettered), and
 Faust commits only offsets below the first unacked one. Every document is written
 under the article id, so a message seen twice after a crash is written twice to
@@ -22,6 +22,7 @@ import asyncio
 import logging
 import os
 import warnings
+from collections.abc import Awaitable
 from typing import Any
 
 import faust
@@ -39,6 +40,7 @@ from indexers.web import add_pages, add_views
 from indexers.web.auth import require_token
 from streams.deadletter import dead_letter, headers
 from streams.duplicates import NearDuplicates
+from streams.errors import NotDelivered
 from streams.fixes.faust_consumer import Transport as FixedTransport
 from streams.kafka import MAX_MESSAGE_BYTES, faust_broker_options
 from streams.lag.collector import LagMonitor
@@ -281,8 +283,11 @@ class Pipeline:
             stage,
             reason[:300],
         )
-        await self.dead_letter_topic.send(
-            key=message.key, value=letter.to_bytes(), headers=headers(letter)
+        await _delivered(
+            self.dead_letter_topic.send(
+                key=message.key, value=letter.to_bytes(), headers=headers(letter)
+            ),
+            self.settings.topics.dead_letter,
         )
         self.metrics.dead_letters.labels(stage).inc()
         self.status.dead_lettered(stage, reason, article_id)
@@ -293,14 +298,14 @@ class Pipeline:
         # Manual acks: Faust acks an event in a ``finally`` after its ``yield``, so an
         # agent cancelled mid-article (a stop that does not wait for the streams, as
         # when Elasticsearch holds a batch: see stopping()) would ack an article it
-        # never enriched, and the commit on stop would skip it for good. (Suspected in
-        # a fresh-clone failure of the expired-key scenario, 63 of 64 indexed, which
-        # this did not cure: still open, see docs/measurements.md.)
+        # never enriched, and the commit on stop would skip it for good.
         async for event in stream.noack().events():
             try:
                 await self.enrich_message(event.message)
-            except asyncio.CancelledError:
-                raise  # stopping mid-article: unacked, enriched by the next worker
+            except (asyncio.CancelledError, NotDelivered):
+                # Stopping mid-article, or Kafka did not take its result: unacked,
+                # so the commit stays below it and the next worker enriches it.
+                raise
             except BaseException:
                 event.ack()  # as Faust would: a crashed article must not stall its partition
                 raise
@@ -312,7 +317,10 @@ class Pipeline:
     async def _send_enriched(
         self, key: bytes, value: bytes | None, headers: list[tuple[str, bytes]]
     ) -> None:
-        await self.enriched_topic.send(key=key, value=value, headers=headers or None)
+        await _delivered(
+            self.enriched_topic.send(key=key, value=value, headers=headers or None),
+            self.settings.topics.enriched,
+        )
 
     # -- indexing ---------------------------------------------------------------------
 
@@ -373,3 +381,20 @@ class Pipeline:
         await self.index.close()
         self._enrichment.close()
         await self._es.close()
+
+
+async def _delivered(sending: Awaitable[Awaitable[Any]], topic: str) -> None:
+    """Wait until Kafka has taken a message, not only the producer: the message it
+    came from is acked after this, and Faust commits acked offsets without waiting
+    for the producer, so a worker killed in between would lose it.
+
+    Raises:
+        NotDelivered: the producer gave up on it (after its own retries).
+    """
+    try:
+        delivery = await sending  # queued in the producer
+        await delivery  # acknowledged by the brokers (acks=all)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        raise NotDelivered(f"Kafka did not take a message for {topic}: {exc!r}") from exc

@@ -1,5 +1,6 @@
 """Stopping a worker whose writes wait for Elasticsearch (down, or refusing its key):
-the waiting batch is given up unacked and Faust does not wait for its events."""
+the waiting batch is given up unacked and Faust does not wait for its events; and
+the enrich agent's acks, which wait for Kafka to take what it sent."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from config import Settings, WorkerSettings
-from streams.pipeline import Pipeline
+from streams.errors import NotDelivered
+from streams.pipeline import Pipeline, _delivered
 
 
 def _pipeline(tmp_path: Path) -> Pipeline:
@@ -104,3 +106,48 @@ async def test_an_article_whose_enrichment_crashes_is_acked_as_faust_would(
     with pytest.raises(RuntimeError):
         await pipeline._enrich_agent(_Stream(events))
     assert events[0].acked
+
+
+@pytest.mark.asyncio
+@pytest.mark.timeout(10)
+async def test_an_article_whose_result_kafka_did_not_take_is_left_unacked(
+    tmp_path: Path,
+) -> None:
+    """Acked, it would be committed past by the next commit and lost."""
+    pipeline = _pipeline(tmp_path)
+    events = [_Event(0)]
+
+    async def enrich(message: Any) -> None:
+        raise NotDelivered("Kafka did not take a message for enriched")
+
+    pipeline.enrich_message = enrich  # type: ignore[method-assign]
+    with pytest.raises(NotDelivered):
+        await pipeline._enrich_agent(_Stream(events))
+    assert not events[0].acked
+
+
+@pytest.mark.asyncio
+@pytest.mark.timeout(10)
+async def test_a_send_returns_once_kafka_took_the_message_not_before() -> None:
+    """Faust's send returns when the producer has queued the message; its commits
+    do not wait for the producer, so the ack must wait for the brokers."""
+    delivery: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def queued() -> asyncio.Future[str]:
+        return delivery
+
+    sending = asyncio.create_task(_delivered(queued(), "enriched"))
+    for _ in range(5):
+        await asyncio.sleep(0)  # let it run up to its wait
+    assert not sending.done()  # queued, not yet acknowledged by the brokers
+    delivery.set_result("enriched[0]@9")
+    await asyncio.wait_for(sending, 5)
+
+    failed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    failed.set_exception(RuntimeError("KafkaTimeoutError"))
+
+    async def queued_then_failed() -> asyncio.Future[str]:
+        return failed
+
+    with pytest.raises(NotDelivered, match="enriched"):
+        await _delivered(queued_then_failed(), "enriched")
