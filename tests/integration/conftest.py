@@ -138,7 +138,7 @@ class Run(PrivateRun):
         """For a failure message: the ids not indexed, where each sits in the raw and
         enriched topics, and the group's committed offsets (is it lost upstream, or
         was its offset committed past it?)."""
-        from kafka import KafkaConsumer, TopicPartition
+        from kafka import KafkaConsumer
 
         try:
             es.indices.refresh(index=self.alias)
@@ -161,24 +161,38 @@ class Run(PrivateRun):
                 finally:
                     consumer.close()
                 lines.append(f"{topic}: {at}")
-            # The group's committed offsets, read without joining it.
-            reader = KafkaConsumer(
-                **kafka_python_config(self.settings.kafka),
-                group_id=self.app_id,
-                enable_auto_commit=False,
-            )
-            try:
-                committed = [
-                    (topic, p, reader.committed(TopicPartition(topic, p)))
-                    for topic in (self.raw, self.enriched)
-                    for p in sorted(reader.partitions_for_topic(topic) or ())
-                ]
-            finally:
-                reader.close()
+            committed = [(t, p, c) for (t, p), (c, _) in sorted(self.offsets().items())]
             lines.append(f"committed: {committed}")
             return "\n".join(lines)
         except Exception as exc:  # noqa: BLE001 - a diagnosis must not hide the failure
             return f"(where the missing ids are could not be told: {exc!r})"
+
+    def offsets(self) -> dict[tuple[str, int], tuple[int | None, int]]:
+        """(committed, end) offsets of every raw and enriched partition, read without
+        joining the group."""
+        from kafka import KafkaConsumer, TopicPartition
+
+        reader = KafkaConsumer(
+            **kafka_python_config(self.settings.kafka),
+            group_id=self.app_id,
+            enable_auto_commit=False,
+        )
+        try:
+            tps = [
+                TopicPartition(topic, p)
+                for topic in (self.raw, self.enriched)
+                for p in sorted(reader.partitions_for_topic(topic) or ())
+            ]
+            ends = reader.end_offsets(tps)
+            return {(tp.topic, tp.partition): (reader.committed(tp), ends[tp]) for tp in tps}
+        finally:
+            reader.close()
+
+    def backlog(self) -> int:
+        """Raw and enriched messages past the group's committed offsets: 0 once the
+        workers processed and committed everything (a record a worker skipped keeps
+        its partition's commit below it for good)."""
+        return sum(end - (committed or 0) for committed, end in self.offsets().values())
 
 
 @pytest.fixture

@@ -248,6 +248,9 @@ def test_a_key_refused_mid_stream_pauses_and_loses_nothing(
     run.start_worker(TINSTREAM_ES_API_KEY=secured.key)
     every = ids + [a["id"] for a in late]
     run.wait_indexed(es, every, timeout_s=180)
+    # Nothing skipped on the way either: a record a worker never processed would keep
+    # its partition's commit below it (enriched 0@9 once, cleared by Faust's recovery).
+    wait_for("every offset committed", lambda: run.backlog() == 0, run, 60)
     outcome = measure("es-key-expired-restart", run, es, set(every), letters=0, since=restarted)
     report.append(outcome)
     assert (outcome.lost, outcome.duplicated, outcome.indexed) == (0, 0, len(every))
@@ -272,6 +275,42 @@ def test_a_key_refused_mid_stream_pauses_and_loses_nothing(
         texts[str(path)] = path.read_text(errors="replace")
     assert all(h.returncode == 0 for h in helps)
     _assert_no_secret(texts, secured, keys=(key,), others=(token,))
+    es.close()
+
+
+@pytest.mark.chaos_only  # 3 x ~60 s: a worker restart with a backlog, at three moments
+@pytest.mark.parametrize("after_s", [0.0, 1.0, 2.5])
+def test_a_worker_stopped_mid_enrichment_with_its_key_expired_leaves_nothing_behind(
+    secured: Secured,
+    *,
+    settings: Settings,
+    make_run: Callable[..., Run],
+    after_s: float,
+) -> None:
+    """Stopped while 96 articles are still being enriched and Elasticsearch refuses
+    its key, then restarted with a good key: every article is indexed and every offset
+    committed, whatever the backlog the next worker starts with."""
+    es = secured.client()
+    created = secured.admin.create_key(CLIENT_INDICES.split(","), name="expiring")
+    key_id, key = created["id"], created["encoded"]
+    run = make_run(settings.model_copy(update={"elasticsearch": secured.es_settings(key)}))
+    run.start_worker(TINSTREAM_INDEXER_RETRY_MAX_S="2")
+    run.wait_ready(0)
+    secured.admin.request("PUT", f"/_security/api_key/{key_id}", {"expiration": "1s"})
+    wait_for("the key expired", lambda: not secured.admin.authenticates(key), run, 90)
+    articles = sample_copies(3, "mid")
+    run.publish(articles)
+    wait_for("the expiry said", lambda: "api key is expired" in _log(run, 0), run, 90)
+    # Stop at a moment of the enrichment (a deadline, not a wait for the world).
+    deadline = time.monotonic() + after_s
+    while time.monotonic() < deadline and run.workers[0][0].poll() is None:
+        time.sleep(0.05)
+    run.workers[0][0].send_signal(signal.SIGTERM)
+    run.workers[0][0].wait(timeout=45)
+    run.start_worker(TINSTREAM_ES_API_KEY=secured.key)
+    run.wait_indexed(es, [a["id"] for a in articles], timeout_s=180)
+    wait_for("every offset committed", lambda: run.backlog() == 0, run, 60)
+    assert count(es, run.alias) == len(articles)
     es.close()
 
 
