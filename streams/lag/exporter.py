@@ -67,7 +67,11 @@ class LagExporter:
             self._es = make_client(es_settings)
             self._async_es = make_async_client(es_settings)
             writer = LagHistoryWriter(self._async_es, self._alias)
-        self._recorder = LagRecorder(monitor, metrics, writer, clock=clock)
+        # Up as soon as the gauges hold the observation, not after its history write:
+        # a scrape in between saw the lag with up 0.
+        self._recorder = LagRecorder(
+            monitor, metrics, writer, clock=clock, observers=[lambda *_: self._up.set(1)]
+        )
         self._index_ready = False
         self._loop = asyncio.Runner()
 
