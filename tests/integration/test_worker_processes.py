@@ -61,7 +61,10 @@ def test_sigterm_while_the_pool_is_loading(run: Run) -> None:
     pids = _wait_for_pool(run, worker, 2)
     worker.send_signal(signal.SIGTERM)
     _assert_nothing_left(run, worker, 30)
-    assert processes.alive(pids) == set()
+    # A worker killed by SIGTERM before its handler is in place leaves its pool
+    # processes to the kernel's SIGKILL or their own parent check: they go, but
+    # not always before this line (one was seen alive at once, gone soon after).
+    assert processes.wait_gone(pids, 10.0) == set()
 
 
 def test_sigterm_when_serving_is_a_graceful_stop(run: Run) -> None:
