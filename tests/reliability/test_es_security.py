@@ -278,7 +278,7 @@ def test_a_key_refused_mid_stream_pauses_and_loses_nothing(
     es.close()
 
 
-@pytest.mark.chaos_only  # 3 x ~60 s: a worker restart with a backlog, at three moments
+@pytest.mark.chaos_only  # 3 x ~20 s: a worker restart with a backlog, at three moments
 @pytest.mark.parametrize("after_s", [0.0, 1.0, 2.5])
 def test_a_worker_stopped_mid_enrichment_with_its_key_expired_leaves_nothing_behind(
     secured: Secured,
