@@ -98,7 +98,8 @@ async def test_an_article_cancelled_mid_enrichment_is_left_unacked(tmp_path: Pat
     [
         # A bug: acked, as Faust would, so that it cannot stall its partition.
         (RuntimeError("a bug"), True),
-        # Kafka did not take its result: acked, it would be committed past and lost.
+        # Kafka did not take its result: left unacked (acked, it would be committed
+        # past and lost).
         (NotDelivered("Kafka did not take a message for enriched"), False),
     ],
 )
