@@ -98,6 +98,7 @@ _KNOWN_NAMES: dict[str, EntityType] = {
     **{name: "ORG" for name in GAZETTEERS["org"]},
 }
 _WORD = re.compile(r"\S+")
+_NICKNAME_AT_END = re.compile(r"\s*[\"“][^\"“”]*[\"”“]$")
 
 
 def _split_titled(mention: Mention, text: str) -> list[Mention]:
@@ -187,6 +188,9 @@ def name_of(mention: str, etype: EntityType, lexicon: Lexicon | None = None) -> 
     name = " ".join(mention.split())
     if etype not in ("PER", "LOC"):
         return name
+    if etype == "PER":
+        # 'Dũng "beo"': the span keeps the nickname (VLSP's convention), the facet the name.
+        name = _NICKNAME_AT_END.sub("", name) or name
     if lexicon is not None and lexicon.lookup(name) is not None:
         return name  # a listed name keeps its cue word: "châu Phi" is not "Phi"
     moved = True

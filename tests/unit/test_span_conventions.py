@@ -1,0 +1,108 @@
+"""Span rules taken from VLSP 2016 train's gold conventions (``nlp/repair.py``): a person's
+given name alone, a recurring nickname, an organisation head before its place.
+
+Texts written for these tests; spans are given as a tagger would (including its mistakes).
+"""
+
+from __future__ import annotations
+
+from nlp.analysis import Token
+from nlp.entities import mentions_from_tokens, merge_entities
+
+
+def _tokens(text: str, spans: tuple[tuple[str, str, int], ...]) -> list[Token]:
+    tokens = []
+    for surface, tag, nth in spans:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(surface, start + 1)
+        tokens.append(Token(start, start + len(surface), surface, "X", f"B-{tag}"))
+    tokens.append(Token(len(text) - 1, len(text), text[-1], "X", "O"))  # the whole text analysed
+    return sorted(tokens, key=lambda t: t.start)
+
+
+def _spans(text: str, *spans: tuple[str, str, int]) -> list[tuple[str, str]]:
+    mentions = mentions_from_tokens("content", text, _tokens(text, spans))
+    return [(m.text, m.type) for m in sorted(mentions, key=lambda m: m.start)]
+
+
+def test_a_given_name_alone_is_the_person_of_the_full_name() -> None:
+    text = (
+        "Anh Nguyễn Thanh Mỹ sang Canada học. Mỹ đỗ đại học năm 1975. "
+        "Vợ chồng Mỹ thuê nhà nhỏ. Thời đó cả nước chống Mỹ."
+    )
+    spans = _spans(
+        text,
+        ("Nguyễn Thanh Mỹ", "PER", 0),
+        ("Canada", "LOC", 0),
+        ("Mỹ", "LOC", 2),  # "Vợ chồng Mỹ": typed as the country
+        ("Mỹ", "LOC", 3),  # "chống Mỹ": the country
+    )
+    assert spans == [
+        ("Nguyễn Thanh Mỹ", "PER"),
+        ("Canada", "LOC"),
+        ("Mỹ", "PER"),  # untagged at the head of a sentence
+        ("Mỹ", "PER"),
+        ("Mỹ", "LOC"),
+    ]
+
+
+def test_a_name_tagged_twice_is_the_person_where_it_was_missed() -> None:
+    text = "Chị Thư gọi điện. Thư hỏi lại. Chỉ thế thôi. Thư muốn biết. Hai vợ chồng Thư về."
+    spans = _spans(text, ("Thư", "PER", 0), ("Thư", "PER", 1))
+    assert spans == [("Thư", "PER")] * 4
+
+
+def test_titles_numbers_and_compass_words_are_not_given_names() -> None:
+    # "Hai" and "Nam" are names here, but alone at a sentence head a number and a direction.
+    text = "Ông Trần Văn Hai đến. Hai người đi cùng. Ông Lê Văn Nam nói. Miền Nam mưa to."
+    spans = _spans(text, ("Trần Văn Hai", "PER", 0), ("Lê Văn Nam", "PER", 0))
+    assert spans == [("Trần Văn Hai", "PER"), ("Lê Văn Nam", "PER"), ("Miền Nam", "LOC")]
+
+
+def test_a_recurring_nickname_is_part_of_the_name() -> None:
+    text = 'Tôi gặp Dũng " beo " ở Vinh. Dũng " beo " cười. Ông Ngọ " tranh thủ " giải thích.'
+    spans = _spans(
+        text, ("Dũng", "PER", 0), ("Vinh", "LOC", 0), ("Dũng", "PER", 1), ("Ngọ", "PER", 0)
+    )
+    assert spans == [
+        ('Dũng " beo "', "PER"),
+        ("Vinh", "LOC"),
+        ('Dũng " beo "', "PER"),
+        ("Ngọ", "PER"),  # a quoted word once: the sentence's, not a nickname
+    ]
+
+
+def test_the_facet_of_a_person_with_a_nickname_is_the_name() -> None:
+    text = 'Công an bắt Nguyễn Văn Dũng "beo". Dũng "beo" khai nhận. Dũng bị tạm giam.'
+    mentions = mentions_from_tokens(
+        "content",
+        text,
+        _tokens(text, (("Nguyễn Văn Dũng", "PER", 0), ("Dũng", "PER", 1), ("Dũng", "PER", 2))),
+    )
+    people = [e for e in merge_entities(mentions, text) if e.type == "PER"]
+    assert [(e.text, e.count) for e in people] == [("Nguyễn Văn Dũng", 3)]
+
+
+def test_an_organisation_head_takes_the_place_that_ends_its_name() -> None:
+    text = (
+        "Theo Bộ chỉ huy biên phòng Hà Tĩnh, Cơ quan chống ma tuý Thái Lan và Công an TP. HCM "
+        "đã phối hợp. Chính phủ Mỹ im lặng. Trường hợp ở Lào khác. Đoàn chúng tôi sang Lào."
+    )
+    spans = _spans(
+        text,
+        ("Hà Tĩnh", "LOC", 0),
+        ("Thái Lan", "LOC", 0),
+        ("TP. HCM", "LOC", 0),
+        ("Mỹ", "LOC", 0),
+        ("Lào", "LOC", 0),
+        ("Lào", "LOC", 1),
+    )
+    assert spans == [
+        ("Bộ chỉ huy biên phòng Hà Tĩnh", "ORG"),
+        ("Cơ quan chống ma tuý Thái Lan", "ORG"),
+        ("Công an TP. HCM", "ORG"),
+        ("Mỹ", "LOC"),  # a country's government: VLSP tags the country
+        ("Lào", "LOC"),  # "Trường hợp" is a case, not a school
+        ("Lào", "LOC"),  # words of the sentence between head and place
+    ]
