@@ -213,6 +213,9 @@ class SpanRepair:
         a house number cut off a street."""
         if self._run_across_a_stop(text, m):
             return self._sentences(text, m)
+        if m.type != "ORG" and _company_name(m.text):
+            # "Sun Chemical", "Kodak Polychrome Graphics": a company word ends the name.
+            return [_mention(m, text, m.start, m.end, "ORG")]
         split = self._glued(text, m, _words(text, m.start, m.end)) or self._joined(text, m)
         if split:
             return split
@@ -462,9 +465,10 @@ _CAPITALISED_HEADS = "|".join(
 )
 # A head, up to six lower-case words, then the place: "Bộ chỉ huy biên phòng | Hà Tĩnh",
 # "Cơ quan chống ma tuý | Thái Lan", "Công an | TP. HCM".
-_HEAD_THEN_PLACE = re.compile(
-    rf"(?<![\w.])({_CAPITALISED_HEADS})((?:\s+[a-zđà-ỹ][\w&]*){{0,6}})\s+$"
-)
+_HEAD_THEN_PLACE = re.compile(rf"(?<![\w.])({_CAPITALISED_HEADS})((?:\s+[\w&][\w&]*){{0,6}})\s+$")
+_LOWER_WORDS = re.compile(r"(?:\s+[a-zđà-ỹ][\w&]*){1,6}\s+")
+_HYPHEN = re.compile(r"\s+[-–]\s+")
+_STARTS_WITH_HEAD = re.compile(rf"(?:{_CAPITALISED_HEADS})\s")
 # Lower-case words that make a head something else: "Trường hợp", "Bộ trưởng", "Hội nghị".
 _NOT_AFTER_HEAD = _bar("trưởng|phó|hợp|nghị|chí|học|viên|lần|đồng")
 # Words of a sentence, not of a name: the place after them is not the organisation's.
@@ -487,15 +491,34 @@ def _heads_before_places(text: str, mentions: list[Mention]) -> list[Mention]:
         if m.type != "LOC":
             out.append(m)
             continue
-        floor = out[-1].end if out else 0
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.type == "ORG"
+            and _STARTS_WITH_HEAD.match(last.text)
+            and m.text[:1].isupper()
+        ):
+            if _HYPHEN.fullmatch(text, last.end, m.start):
+                # "Hội Hữu nghị Pháp | - | Việt": as join_hyphenated does on the tags
+                out[-1] = _mention(last, text, last.start, m.end, "ORG")
+                continue
+            between = _LOWER_WORDS.fullmatch(text, last.end, m.start)
+            if between is not None and not any(
+                w.casefold() in _NOT_IN_A_NAME for w in between.group(0).split()
+            ):
+                # "Liên hiệp Các | tổ chức hữu nghị | Đà Nẵng"
+                out[-1] = _mention(last, text, last.start, m.end, "ORG")
+                continue
+        floor = last.end if last is not None else 0
         window_start = max(floor, m.start - 80)
         found = _HEAD_THEN_PLACE.search(text, window_start, m.start)
         if found is None or "\n" in found.group(0):
             out.append(m)
             continue
-        lower = [w.casefold() for w in found.group(2).split()]
+        middle = found.group(2).split()
+        lower = [w.casefold() for w in middle if not w[:1].isupper()]
         if (
-            (lower and lower[0] in _NOT_AFTER_HEAD)
+            (middle and middle[0].casefold() in _NOT_AFTER_HEAD)
             or any(w in _NOT_IN_A_NAME for w in lower)
             or found.group(1).casefold() in _NOT_TAKING_A_PLACE
             or not m.text[:1].isupper()
@@ -527,15 +550,22 @@ def _with_their_places(text: str, mentions: list[Mention]) -> list[Mention]:
         if (
             last is not None
             and last.type == "ORG"
-            and m.type == "LOC"
             and m.field == last.field
             and _ADMIN_BETWEEN.fullmatch(text, last.end, m.start)
-            and (_takes_a_place(last.text) or _acronym_head(last.text))
+            and (
+                (m.type == "LOC" and (_takes_a_place(last.text) or _acronym_head(last.text)))
+                or (m.type == "PER" and _acronym_head(last.text) and _ADMIN_START.match(m.text))
+            )
         ):
             out[-1] = _mention(last, text, last.start, m.end, "ORG")
             continue
         out.append(m)
     return out
+
+
+_ADMIN_START = re.compile(
+    r"(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|thị trấn|xã|phường)\s", re.IGNORECASE
+)
 
 
 def _one_type_per_name(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -730,6 +760,17 @@ _ORG_SUFFIXES = _bar(
     "Air|Airways|Airlines|Fund|Group|Bank|Capital|Corp|Corporation|Inc|Inc.|Ltd|Holdings|"
     "Motors|Energy|Technologies|Labs|Foundation|Partners|Securities|FC|CF|Club|Media|Studios"
 )
+# Words that end a company's name and never a person's or a place's.
+_COMPANY_ENDINGS = _ORG_SUFFIXES - _bar("Air|Fund|Capital|Club|Media|FC|CF") | _bar(
+    "Co.|Company|Pte|Plc|GmbH|AG|Chemical|Chemicals|Graphics|Electronics|Motor|Pharma|"
+    "Pharmaceuticals|Industries|Engineering|Communications|Telecom|Logistics|Travel|"
+    "Enterprises|Trading|Investment|Insurance|Petroleum|Textile|Garment|Software"
+)
+
+
+def _company_name(name: str) -> bool:
+    words = name.split()
+    return len(words) >= 2 and words[0][:1].isupper() and words[-1].casefold() in _COMPANY_ENDINGS
 
 
 def facet_form(name: str, etype: EntityType, lexicon: Lexicon) -> tuple[str, EntityType]:

@@ -106,3 +106,39 @@ def test_an_organisation_head_takes_the_place_that_ends_its_name() -> None:
         ("Lào", "LOC"),  # "Trường hợp" is a case, not a school
         ("Lào", "LOC"),  # words of the sentence between head and place
     ]
+
+
+def test_an_organisation_runs_on_to_its_place_over_lower_case_words_or_a_hyphen() -> None:
+    text = (
+        "Giáo sư được Liên hiệp Các tổ chức hữu nghị Đà Nẵng mời. "
+        "Hội Hữu nghị Pháp - Việt sẽ tổ chức hội thảo. Đại diện UBND TP. HCM phát biểu."
+    )
+    spans = _spans(
+        text,
+        ("Liên hiệp Các", "ORG", 0),
+        ("Đà Nẵng", "LOC", 0),
+        ("Pháp", "LOC", 0),
+        ("Việt", "LOC", 0),
+        ("UBND", "ORG", 0),
+        ("TP. HCM", "PER", 0),  # a place the tagger took for a person
+    )
+    assert spans == [
+        ("Liên hiệp Các tổ chức hữu nghị Đà Nẵng", "ORG"),
+        ("Hội Hữu nghị Pháp - Việt", "ORG"),
+        ("UBND TP. HCM", "ORG"),
+    ]
+
+
+def test_a_company_word_at_the_end_makes_a_name_a_company() -> None:
+    text = "Anh làm cho Sun Chemical rồi Kodak Polychrome Graphics. Nhà văn Danielle Steel đến."
+    spans = _spans(
+        text,
+        ("Sun Chemical", "PER", 0),
+        ("Kodak Polychrome Graphics", "PER", 0),
+        ("Danielle Steel", "PER", 0),
+    )
+    assert spans == [
+        ("Sun Chemical", "ORG"),
+        ("Kodak Polychrome Graphics", "ORG"),
+        ("Danielle Steel", "PER"),  # a surname too: not among the company words
+    ]
