@@ -12,6 +12,7 @@ from nlp.analysis import Token
 from nlp.ner.gazetteer import GAZETTEERS
 from nlp.ner.lexicon import Form, Lexicon, packaged_lexicon
 from nlp.repair import SpanRepair, facet_form, is_facet, without_house_number
+from nlp.segmenter import packaged_word_model
 from streams.records import ENTITY_TYPES, Entity, EntityType, Mention
 
 Field = Literal["title", "content"]
@@ -54,7 +55,9 @@ def mentions_from_tokens(
     close()
     # Only the analysed part: the enricher analyses at most max_nlp_chars of the content.
     analysed = text[: max(t.end for t in tokens)]
-    return (repair or SpanRepair(packaged_lexicon())).repair(field, analysed, out)
+    if repair is None:
+        repair = SpanRepair(packaged_lexicon(), packaged_word_model().dictionary)
+    return repair.repair(field, analysed, out)
 
 
 def _trimmed(field: Field, text: str, start: int, end: int, etype: EntityType) -> Mention | None:

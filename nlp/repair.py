@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from itertools import pairwise
 from typing import Literal
 
@@ -195,8 +195,11 @@ def _capitalised_after(text: str, end: int) -> bool:
 class SpanRepair:
     """Repairs the mentions the tagger found in one text (title or content)."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, words: Container[str] = frozenset()) -> None:
+        """``words``: dictionary words of two syllables or more, lower case and spaced
+        ("chính phủ"), so that a given name opening a word is not taken for the person."""
         self._lexicon = lexicon
+        self._words = words
 
     def repair(self, field: Field, text: str, mentions: list[Mention]) -> list[Mention]:
         out: list[Mention] = []
@@ -205,7 +208,7 @@ class SpanRepair:
         out = self._overlay(field, text, out, self._lexicon.find(text))
         out = _heads_before_places(text, sorted(out, key=lambda m: (m.start, m.end)))
         out = _with_their_places(text, out)
-        out = _persons_named_again(field, text, out)
+        out = _persons_named_again(field, text, out, self._words)
         return _with_nicknames(text, _one_type_per_name(text, out))
 
     def _clean(self, text: str, m: Mention) -> list[Mention]:
@@ -615,7 +618,9 @@ _PLACE_BEFORE = _bar(
 )
 
 
-def _persons_named_again(field: Field, text: str, mentions: list[Mention]) -> list[Mention]:
+def _persons_named_again(
+    field: Field, text: str, mentions: list[Mention], words: Container[str]
+) -> list[Mention]:
     """A person's given name written alone elsewhere in the text is that person.
 
     "Nguyễn Thanh Mỹ" then "Mỹ cười", a woman called Thư named ten times and missed
@@ -631,15 +636,15 @@ def _persons_named_again(field: Field, text: str, mentions: list[Mention]) -> li
     for m in mentions:
         if m.type != "PER":
             continue
-        words = m.text.split()
-        if len(words) == 1:
+        parts = m.text.split()
+        if len(parts) == 1:
             counts[m.text] += 1
         elif (
-            words[0] in _SURNAME_SET
-            and len(words) <= 4
-            and all(w[:1].isupper() and w.isalpha() for w in words)
+            parts[0] in _SURNAME_SET
+            and len(parts) <= 4
+            and all(w[:1].isupper() and w.isalpha() for w in parts)
         ):
-            names.add(words[-1])
+            names.add(parts[-1])
     names.update(n for n, c in counts.items() if c >= 2)
     names = {
         n
@@ -663,6 +668,9 @@ def _persons_named_again(field: Field, text: str, mentions: list[Mention]) -> li
             continue  # a person already, or part of a longer name
         if not _alone_in_its_run(text, start, end):
             continue
+        following = _NEXT_WORD.match(text, end)
+        if following is not None and f"{found.group().casefold()} {following.group(1)}" in words:
+            continue  # "Chính phủ", "Mỹ thuật": a word, not Phạm Minh Chính or Lê Thị Mỹ
         if _place_word_before(text, start):
             continue
         if covering is not None:
@@ -675,6 +683,9 @@ def _persons_named_again(field: Field, text: str, mentions: list[Mention]) -> li
         return mentions
     kept = [retyped.get(j, m) for j, m in enumerate(ordered)]
     return sorted(kept + added, key=lambda m: (m.start, m.end))
+
+
+_NEXT_WORD = re.compile(r" ([a-zđà-ỹ]+)")
 
 
 def _alone_in_its_run(text: str, start: int, end: int) -> bool:

@@ -53,6 +53,19 @@ def test_a_name_tagged_twice_is_the_person_where_it_was_missed() -> None:
     assert spans == [("Thư", "PER")] * 4
 
 
+def test_a_given_name_that_opens_a_word_is_the_word() -> None:
+    text = (
+        "Thủ tướng Phạm Minh Chính chủ trì phiên họp. Chính phủ yêu cầu các bộ. "
+        "Chính nói thêm. Chị Lê Thị Mỹ học Mỹ thuật."
+    )
+    spans = _spans(text, ("Phạm Minh Chính", "PER", 0), ("Lê Thị Mỹ", "PER", 0))
+    assert spans == [
+        ("Phạm Minh Chính", "PER"),
+        ("Chính", "PER"),  # "Chính nói": the Prime Minister; "Chính phủ": the government
+        ("Lê Thị Mỹ", "PER"),
+    ]
+
+
 def test_titles_numbers_and_compass_words_are_not_given_names() -> None:
     # "Hai" and "Nam" are names here, but alone at a sentence head a number and a direction.
     text = "Ông Trần Văn Hai đến. Hai người đi cùng. Ông Lê Văn Nam nói. Miền Nam mưa to."
