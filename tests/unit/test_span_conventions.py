@@ -155,3 +155,24 @@ def test_a_company_word_at_the_end_makes_a_name_a_company() -> None:
         ("Kodak Polychrome Graphics", "ORG"),
         ("Danielle Steel", "PER"),  # a surname too: not among the company words
     ]
+
+
+def test_a_place_takes_in_the_lower_case_word_that_introduces_it() -> None:
+    text = "Ông về xã Nhị Xuân, qua cầu Sài Gòn rồi ra sân bay Tân Sơn Nhất ở đường Lê Lợi."
+    spans = _spans(
+        text,
+        ("Nhị Xuân", "LOC", 0),
+        ("Sài Gòn", "LOC", 0),
+        ("Tân Sơn Nhất", "LOC", 0),
+        ("Lê Lợi", "PER", 0),  # a street named after a person
+    )
+    assert spans == [
+        ("xã Nhị Xuân", "LOC"),
+        ("cầu Sài Gòn", "LOC"),
+        ("sân bay Tân Sơn Nhất", "LOC"),
+        ("đường Lê Lợi", "LOC"),
+    ]
+    tagged = (("Nhị Xuân", "LOC", 0), ("Sài Gòn", "LOC", 0), ("Lê Lợi", "PER", 0))
+    facets = merge_entities(mentions_from_tokens("content", text, _tokens(text, tagged)), text)
+    # The facets are the names, without the word that introduced them.
+    assert {e.text for e in facets} == {"Nhị Xuân", "Sài Gòn", "Tân Sơn Nhất", "Lê Lợi"}
