@@ -17,8 +17,9 @@ from streams.records import ENTITY_TYPES, Entity, EntityType, Mention
 
 Field = Literal["title", "content"]
 _STRIP = " \t\n.,;:!?\"'“”‘’()[]{}-–—…"
-# A name ending in an initial keeps its full stop: "Nguyễn Văn A.", "ông T."
-_INITIAL = re.compile(r"(?:^|\s)[A-ZĐ]\.$")
+# A name ending in an initial keeps its full stop: "Nguyễn Văn A.", "ông T.", "Kh.",
+# "V.H." (an initial is a capital, or one of the two-letter initial consonants).
+_INITIAL = re.compile(r"(?:^|\s)(?:(?:[A-ZĐ]|Ch|Gh|Gi|Kh|Ng|Nh|Ph|Qu|Th|Tr)\.)+$")
 
 
 def mentions_from_tokens(

@@ -755,6 +755,9 @@ _NICKNAME = re.compile(
 )
 
 
+_CLOSING_QUOTE = re.compile(r"\s*[\"”“]")
+
+
 def _with_nicknames(text: str, mentions: list[Mention]) -> list[Mention]:
     """A person's nickname in quotes is part of the name when the text uses it again.
 
@@ -763,16 +766,21 @@ def _with_nicknames(text: str, mentions: list[Mention]) -> list[Mention]:
     occurs once it is mostly a quoted word of the sentence ("Liễu \" hạ nhiệt \""):
     3 in, 18 out. So it is taken in only when the same name and nickname recur."""
     found: list[tuple[int, Mention, int, str]] = []
+    out = list(mentions)
     for j, m in enumerate(mentions):
         if m.type != "PER":
+            continue
+        closing = _CLOSING_QUOTE.match(text, m.end)
+        if closing is not None and m.text.count('"') + m.text.count("“") == 1:
+            # 'N. “ béo' (the tagger took the nickname in, not its closing quote)
+            out[j] = _mention(m, text, m.start, closing.end(), "PER")
             continue
         quoted = _NICKNAME.match(text, m.end)
         if quoted is not None:
             found.append((j, m, quoted.end(), " ".join(quoted.group(1).split()).casefold()))
     if not found:
-        return mentions
+        return out
     pairs = Counter((m.text.split()[-1], nick) for _, m, _, nick in found)
-    out = list(mentions)
     for j, m, end, nick in found:
         if pairs[(m.text.split()[-1], nick)] >= 2:
             out[j] = _mention(m, text, m.start, end, "PER")

@@ -176,3 +176,20 @@ def test_a_place_takes_in_the_lower_case_word_that_introduces_it() -> None:
     facets = merge_entities(mentions_from_tokens("content", text, _tokens(text, tagged)), text)
     # The facets are the names, without the word that introduced them.
     assert {e.text for e in facets} == {"Nhị Xuân", "Sài Gòn", "Tân Sơn Nhất", "Lê Lợi"}
+
+
+def test_initials_keep_their_full_stops_and_a_nickname_its_closing_quote() -> None:
+    text = "Ông Kh. và bà Nguyễn Hồng Th. gặp V.H. hôm qua. N. “ béo ” cũng đến."
+    spans = _spans(
+        text,
+        ("Kh.", "PER", 0),  # the tagger's last syllable holds the full stop
+        ("Nguyễn Hồng Th.", "PER", 0),
+        ("V.H.", "PER", 0),
+        ("N. “ béo", "PER", 0),  # the tagger took the nickname in, not its closing quote
+    )
+    assert spans == [
+        ("Kh.", "PER"),
+        ("Nguyễn Hồng Th.", "PER"),
+        ("V.H.", "PER"),
+        ("N. “ béo ”", "PER"),
+    ]
