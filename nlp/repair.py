@@ -206,7 +206,8 @@ class SpanRepair:
         for m in mentions:
             out.extend(self._clean(text, m))
         out = self._overlay(field, text, out, self._lexicon.find(text))
-        out = _heads_before_places(text, sorted(out, key=lambda m: (m.start, m.end)))
+        out = _numbered_places(field, text, sorted(out, key=lambda m: (m.start, m.end)))
+        out = _heads_before_places(text, out)
         out = _with_their_places(text, out)
         out = _persons_named_again(field, text, out, self._words)
         out = _with_place_cues(text, out)
@@ -484,6 +485,29 @@ _NOT_IN_A_NAME = _bar(
 _NOT_TAKING_A_PLACE = _bar("Chính phủ|Quốc hội|Quân đội|Hải quân|Không quân|Lục quân")
 
 
+# Roads and urban districts named by a number: "quốc lộ 51", "quận 8", "phường 10".
+_NUMBERED_PLACE = re.compile(
+    r"(?<![\w.])(?:quốc lộ|tỉnh lộ|đường số|quận|phường|QL)\s?\d+[A-Z]?(?![\w.,]\d)"
+)
+
+
+def _numbered_places(field: Field, text: str, mentions: list[Mention]) -> list[Mention]:
+    """A road or district named by its number is a place: in VLSP 2016 train's gold,
+    "quốc lộ", "tỉnh lộ", "đường số" and a number open a place 29 times of 33, "quận" and
+    "phường" and a number 43 of 48 (the others inside an organisation: "Công an quận 1",
+    which the head rule below rebuilds). ``mentions`` are in text order."""
+    starts = [m.start for m in mentions]
+    added: list[Mention] = []
+    for found in _NUMBERED_PLACE.finditer(text):
+        i = bisect_left(starts, found.end()) - 1
+        if i >= 0 and mentions[i].end > found.start():
+            continue  # inside, or overlapping, a tagged span: the tagger's reading stays
+        added.append(Mention(field, found.start(), found.end(), found.group(), "LOC"))
+    if not added:
+        return mentions
+    return sorted([*mentions, *added], key=lambda m: (m.start, m.end))
+
+
 def _heads_before_places(text: str, mentions: list[Mention]) -> list[Mention]:
     """An organisation the tagger left untagged but for the place that ends it becomes one.
 
@@ -525,7 +549,7 @@ def _heads_before_places(text: str, mentions: list[Mention]) -> list[Mention]:
             (middle and middle[0].casefold() in _NOT_AFTER_HEAD)
             or any(w in _NOT_IN_A_NAME for w in lower)
             or found.group(1).casefold() in _NOT_TAKING_A_PLACE
-            or not m.text[:1].isupper()
+            or not (m.text[:1].isupper() or _ADMIN_START.match(m.text))
         ):
             out.append(m)
             continue

@@ -193,3 +193,14 @@ def test_initials_keep_their_full_stops_and_a_nickname_its_closing_quote() -> No
         ("V.H.", "PER"),
         ("N. “ béo ”", "PER"),
     ]
+
+
+def test_numbered_roads_and_districts_are_places_and_join_their_organisation() -> None:
+    text = "Xe chạy trên quốc lộ 51 về quận 8. Công an tỉnh Quảng Ninh và Công an quận 1 vào cuộc."
+    spans = _spans(text, ("tỉnh Quảng Ninh", "LOC", 0))
+    assert spans == [
+        ("quốc lộ 51", "LOC"),
+        ("quận 8", "LOC"),
+        ("Công an tỉnh Quảng Ninh", "ORG"),
+        ("Công an quận 1", "ORG"),
+    ]
