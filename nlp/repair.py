@@ -468,7 +468,7 @@ _CAPITALISED_HEADS = "|".join(
     re.escape(h)
     for h in sorted((h for h in GAZETTEERS["orghead"] if h[:1].isupper()), key=len, reverse=True)
 )
-# A head, up to six lower-case words, then the place: "Bộ chỉ huy biên phòng | Hà Tĩnh",
+# A head, up to six words, then the place: "Bộ chỉ huy biên phòng | Hà Tĩnh",
 # "Cơ quan chống ma tuý | Thái Lan", "Công an | TP. HCM".
 _HEAD_THEN_PLACE = re.compile(rf"(?<![\w.])({_CAPITALISED_HEADS})((?:\s+[\w&][\w&]*){{0,6}})\s+$")
 _LOWER_WORDS = re.compile(r"(?:\s+[a-zđà-ỹ][\w&]*){1,6}\s+")
@@ -509,11 +509,16 @@ def _numbered_places(field: Field, text: str, mentions: list[Mention]) -> list[M
 
 
 def _heads_before_places(text: str, mentions: list[Mention]) -> list[Mention]:
-    """An organisation the tagger left untagged but for the place that ends it becomes one.
+    """An organisation the tagger left untagged, or stopped short, before the place that
+    ends its name becomes one with it.
 
     In VLSP 2016 train's gold, a capitalised organisation head followed by at most six
     lower-case words and a capitalised name is one organisation 540 times, the name a
-    separate place 15 times. ``mentions`` are in text order."""
+    separate place 15 times. Words of a sentence between them ("đã", "tại", "chúng
+    tôi"), a head that is part of another word ("Trường hợp", "Bộ trưởng") and a
+    country's government ("Chính phủ Mỹ") keep them apart. A tagged organisation opened
+    by a head takes the place after a hyphen or lower-case words ("Hội Hữu nghị Pháp |
+    - | Việt"). ``mentions`` are in text order."""
     out: list[Mention] = []
     for m in mentions:
         if m.type != "LOC":
