@@ -212,6 +212,10 @@ def name_of(mention: str, etype: EntityType, lexicon: Lexicon | None = None) -> 
     return name
 
 
+# "Công an thành phố Hà Nội" and "Công an Hà Nội" are one organisation.
+_ADMIN_IN_ORG = re.compile(r"\s(?:thành phố|tỉnh|TP\.?)\s(?=[A-ZĐ])")
+
+
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -283,7 +287,8 @@ def merge_entities(
         name, etype = facet_form(name, m.type, lexicon)
         if not is_facet(name, etype):
             continue
-        cluster = by_name.setdefault(_key(name), _Cluster(first=i))
+        key = _key(_ADMIN_IN_ORG.sub(" ", name) if etype == "ORG" else name)
+        cluster = by_name.setdefault(key, _Cluster(first=i))
         cluster.forms[name] += 1
         cluster.types[etype] += 1
     sport = _is_sport(text)

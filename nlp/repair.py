@@ -471,7 +471,6 @@ _CAPITALISED_HEADS = "|".join(
 # A head, up to six words, then the place: "Bộ chỉ huy biên phòng | Hà Tĩnh",
 # "Cơ quan chống ma tuý | Thái Lan", "Công an | TP. HCM".
 _HEAD_THEN_PLACE = re.compile(rf"(?<![\w.])({_CAPITALISED_HEADS})((?:\s+[\w&][\w&]*){{0,6}})\s+$")
-_LOWER_WORDS = re.compile(r"(?:\s+[a-zđà-ỹ][\w&]*){1,6}\s+")
 _HYPHEN = re.compile(r"\s+[-–]\s+")
 _STARTS_WITH_HEAD = re.compile(rf"(?:{_CAPITALISED_HEADS})\s")
 # Lower-case words that make a head something else: "Trường hợp", "Bộ trưởng", "Hội nghị".
@@ -517,8 +516,9 @@ def _heads_before_places(text: str, mentions: list[Mention]) -> list[Mention]:
     separate place 15 times. Words of a sentence between them ("đã", "tại", "chúng
     tôi"), a head that is part of another word ("Trường hợp", "Bộ trưởng") and a
     country's government ("Chính phủ Mỹ") keep them apart. A tagged organisation opened
-    by a head takes the place after a hyphen or lower-case words ("Hội Hữu nghị Pháp |
-    - | Việt"). ``mentions`` are in text order."""
+    by a head takes the place after a hyphen ("Hội Hữu nghị Pháp | - | Việt"); not
+    after lower-case words, which are as often a verb ("Ủy ban nhân dân thành phố Huế
+    | tái hiện lễ tế | Nam Giao"). ``mentions`` are in text order."""
     out: list[Mention] = []
     for m in mentions:
         if m.type != "LOC":
@@ -530,18 +530,11 @@ def _heads_before_places(text: str, mentions: list[Mention]) -> list[Mention]:
             and last.type == "ORG"
             and _STARTS_WITH_HEAD.match(last.text)
             and m.text[:1].isupper()
+            and _HYPHEN.fullmatch(text, last.end, m.start)
         ):
-            if _HYPHEN.fullmatch(text, last.end, m.start):
-                # "Hội Hữu nghị Pháp | - | Việt": as join_hyphenated does on the tags
-                out[-1] = _mention(last, text, last.start, m.end, "ORG")
-                continue
-            between = _LOWER_WORDS.fullmatch(text, last.end, m.start)
-            if between is not None and not any(
-                w.casefold() in _NOT_IN_A_NAME for w in between.group(0).split()
-            ):
-                # "Liên hiệp Các | tổ chức hữu nghị | Đà Nẵng"
-                out[-1] = _mention(last, text, last.start, m.end, "ORG")
-                continue
+            # "Hội Hữu nghị Pháp | - | Việt": as join_hyphenated does on the tags
+            out[-1] = _mention(last, text, last.start, m.end, "ORG")
+            continue
         floor = last.end if last is not None else 0
         window_start = max(floor, m.start - 80)
         found = _HEAD_THEN_PLACE.search(text, window_start, m.start)

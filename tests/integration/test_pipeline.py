@@ -57,7 +57,8 @@ def test_samples_become_searchable_with_entity_facets(run: Run, es: Elasticsearc
         (slug, 4) for slug in {s["category"] for s in samples}
     }
     locations = {b.value: b.count for b in result.facets["locations"]}
-    assert locations["Hà Nội"] >= 5
+    # Four samples name Hà Nội as a place; a fifth only inside "Công an thành phố Hà Nội".
+    assert locations["Hà Nội"] >= 4
     assert "Việt Nam" in locations
     assert "Lương Văn Tú" in {b.value for b in result.facets["persons"]}
     assert [(b.value, b.count) for b in result.facets["language"]] == [("vi", len(samples))]

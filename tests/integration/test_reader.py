@@ -34,7 +34,8 @@ def test_filters_fold_case_and_diacritics_match_aliases_and_refuse_unknown_sets(
     assert worker.poll() is None
 
     exact = _ids(_search(run, "--location", "Hà Nội"))
-    assert len(exact) >= 5
+    # Four samples name Hà Nội as a place; a fifth only inside "Công an thành phố Hà Nội".
+    assert len(exact) >= 4
     assert _ids(_search(run, "--location", "ha noi")) == exact
     assert _ids(_search(run, "--location", "HÀ NỘI")) == exact
 
