@@ -12,7 +12,7 @@ from nlp.analysis import Token
 from nlp.ner.gazetteer import GAZETTEERS
 from nlp.ner.lexicon import Form, Lexicon, packaged_lexicon
 from nlp.repair import SpanRepair, facet_form, is_facet, without_house_number
-from nlp.segmenter import packaged_word_model
+from nlp.segmenter import words_in_use
 from streams.records import ENTITY_TYPES, Entity, EntityType, Mention
 
 Field = Literal["title", "content"]
@@ -57,7 +57,7 @@ def mentions_from_tokens(
     # Only the analysed part: the enricher analyses at most max_nlp_chars of the content.
     analysed = text[: max(t.end for t in tokens)]
     if repair is None:
-        repair = SpanRepair(packaged_lexicon(), packaged_word_model().dictionary)
+        repair = SpanRepair(packaged_lexicon(), words_in_use())
     return repair.repair(field, analysed, out)
 
 

@@ -210,7 +210,7 @@ class SpanRepair:
         out = _heads_before_places(text, out)
         out = _with_their_places(text, out)
         out = _persons_named_again(field, text, out, self._words)
-        out = _with_place_cues(text, out)
+        out = _with_place_cues(text, out, self._words)
         return _with_nicknames(text, _one_type_per_name(text, out))
 
     def _clean(self, text: str, m: Mention) -> list[Mention]:
@@ -480,6 +480,13 @@ _NOT_IN_A_NAME = _bar(
     "này|đó|kia|tại|ở|của|và|với|cho|chúng|tôi|ta|mình|họ|đã|đang|sẽ|là|được|bị|có|không|"
     "đi|về|đến|tới|sang|từ|vào|ra|lên|xuống|thì|mà|nhưng|cũng|vẫn|còn|đều|các|những|mọi"
 )
+# Verbs of news reports: between a head and a place they end the name ("Cơ quan | đề
+# nghị | Hà Nội").
+_VERBS = _bar(
+    "đề nghị|yêu cầu|cho biết|thông báo|phối hợp|kiểm tra|chỉ đạo|báo cáo|hỗ trợ|"
+    "tiếp nhận|tái hiện|công bố|khẳng định|quyết định|triển khai|phát hiện|xử lý|"
+    "xử phạt|ký kết|làm việc|đánh giá|giao cho|kiến nghị|gửi văn|đón tiếp|tiếp đón"
+)
 # A country's government or parliament: VLSP 2016 tags the country alone ("Chính phủ | Mỹ").
 _NOT_TAKING_A_PLACE = _bar("Chính phủ|Quốc hội|Quân đội|Hải quân|Không quân|Lục quân")
 
@@ -541,11 +548,11 @@ def _heads_before_places(text: str, mentions: list[Mention]) -> list[Mention]:
         if found is None or "\n" in found.group(0):
             out.append(m)
             continue
-        middle = found.group(2).split()
-        lower = [w.casefold() for w in middle if not w[:1].isupper()]
+        middle = found.group(2).casefold().split()
         if (
-            (middle and middle[0].casefold() in _NOT_AFTER_HEAD)
-            or any(w in _NOT_IN_A_NAME for w in lower)
+            (middle and middle[0] in _NOT_AFTER_HEAD)
+            or any(w in _NOT_IN_A_NAME for w in middle)
+            or any(f"{a} {b}" in _VERBS for a, b in pairwise(middle))
             or found.group(1).casefold() in _NOT_TAKING_A_PLACE
             or not (m.text[:1].isupper() or _ADMIN_START.match(m.text))
         ):
@@ -572,21 +579,34 @@ _PLACE_CUE_WORDS = tuple(
 )
 
 
-def _with_place_cues(text: str, mentions: list[Mention]) -> list[Mention]:
+def _with_place_cues(
+    text: str, mentions: list[Mention], words: Container[str] = frozenset()
+) -> list[Mention]:
     """A place takes in the lower-case word that introduces it ("xã | Nhị Xuân").
 
     The tagger often stops after the cue word, and the rules above cut a street off
     its cue ("đường | Lê Lợi"); VLSP 2016 keeps the cue in the span. The facet drops
-    it again (``facet_form``). ``mentions`` are in text order."""
+    it again (``facet_form``). A cue word that ends a word of the dictionary is that
+    word's ("yêu cầu | Hà Nội" is not the bridge "cầu Hà Nội"). ``mentions`` are in text
+    order."""
     out: list[Mention] = []
     for m in mentions:
         floor = out[-1].end if out else 0
         cue = _cue_before(text, max(floor, m.start - 16), m.start)
+        if cue is not None:
+            previous = _PREVIOUS_WORD.search(text, max(0, cue - 12), cue)
+            if previous is not None:
+                opened = text[cue : m.start].split(maxsplit=1)[0]
+                if f"{previous.group(1).casefold()} {opened}" in words:
+                    cue = None
         if m.type == "LOC" and m.text[:1].isupper() and cue is not None:
             out.append(_mention(m, text, cue, m.end, "LOC"))
         else:
             out.append(m)
     return out
+
+
+_PREVIOUS_WORD = re.compile(r"(\w+) $")
 
 
 def _cue_before(text: str, floor: int, start: int) -> int | None:

@@ -102,6 +102,15 @@ def packaged_word_model() -> WordModel:
     return load_word_model()
 
 
+@functools.cache
+def words_in_use() -> frozenset[str]:
+    """Dictionary words of two syllables or more that the word counts saw in use ("yêu
+    cầu", "chính phủ"), not the idioms and rare compounds of the dictionary alone ("qua
+    cầu"): what the span repair asks before reading two syllables as one word."""
+    model = packaged_word_model()
+    return frozenset(w for w in model.dictionary if model.counts.get(w, 0) > 0)
+
+
 def count_words(conll_paths: Iterable[Path]) -> dict[str, int]:
     """Counts of the (lower-cased) words of word-segmented CoNLL files, whose words
     join syllables with "_" in the first column."""

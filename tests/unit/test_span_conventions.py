@@ -217,3 +217,10 @@ def test_numbered_roads_and_districts_are_places_and_join_their_organisation() -
         ("Công an tỉnh Quảng Ninh", "ORG"),
         ("Công an quận 1", "ORG"),
     ]
+
+
+def test_a_cue_word_inside_a_word_and_a_verb_between_head_and_place_are_left_alone() -> None:
+    text = "Bộ Y tế yêu cầu Hà Nội tăng cường. Cơ quan đề nghị Đà Nẵng xem xét."
+    spans = _spans(text, ("Bộ Y tế", "ORG", 0), ("Hà Nội", "LOC", 0), ("Đà Nẵng", "LOC", 0))
+    # Not the bridge "cầu Hà Nội" of "yêu cầu", not an organisation "Cơ quan đề nghị Đà Nẵng".
+    assert spans == [("Bộ Y tế", "ORG"), ("Hà Nội", "LOC"), ("Đà Nẵng", "LOC")]
