@@ -224,3 +224,15 @@ def test_a_cue_word_inside_a_word_and_a_verb_between_head_and_place_are_left_alo
     spans = _spans(text, ("Bộ Y tế", "ORG", 0), ("Hà Nội", "LOC", 0), ("Đà Nẵng", "LOC", 0))
     # Not the bridge "cầu Hà Nội" of "yêu cầu", not an organisation "Cơ quan đề nghị Đà Nẵng".
     assert spans == [("Bộ Y tế", "ORG"), ("Hà Nội", "LOC"), ("Đà Nẵng", "LOC")]
+
+
+def test_an_award_or_a_cup_is_no_entity() -> None:
+    text = "Ông nhận Invention Achievement Award 1994 của IBM, rồi dự AFF Cup ở Hà Nội."
+    spans = _spans(
+        text,
+        ("Invention Achievement Award 1994", "ORG", 0),
+        ("IBM", "ORG", 0),
+        ("AFF Cup", "ORG", 0),
+        ("Hà Nội", "LOC", 0),
+    )
+    assert spans == [("IBM", "ORG"), ("Hà Nội", "LOC")]
