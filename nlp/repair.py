@@ -65,11 +65,12 @@ _PLACE_TAKING_HEADS = tuple(
         reverse=True,
     )
 )
+# Administrative words before a place's name, as a regex alternation (any case).
+_ADMIN_WORDS = r"(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|thị trấn|xã|phường)"
 # Between such an organisation and its place, at most an administrative word.
-_ADMIN_BETWEEN = re.compile(
-    r"\s+(?:(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|thị trấn|xã|phường)\s+)?",
-    re.IGNORECASE,
-)
+_ADMIN_BETWEEN = re.compile(rf"\s+(?:{_ADMIN_WORDS}\s+)?", re.IGNORECASE)
+# A place that opens with its administrative word: "TP. HCM", "tỉnh Quảng Ninh".
+_ADMIN_START = re.compile(rf"{_ADMIN_WORDS}\s", re.IGNORECASE)
 # Titles and roles before a name, in any case, beyond the gazetteer's.
 EXTRA_TITLES = _bar(
     "ceo|cfo|cto|nhà sáng lập|đồng sáng lập|tỷ phú|tỉ phú|doanh nhân|ông chủ|chủ tịch|"
@@ -467,11 +468,12 @@ class SpanRepair:
         return not any(w[:1].isupper() for w in touching)
 
 
-# Capitalised heads of organisation names, longest first, as a regex alternation.
-_CAPITALISED_HEADS = "|".join(
-    re.escape(h)
-    for h in sorted((h for h in GAZETTEERS["orghead"] if h[:1].isupper()), key=len, reverse=True)
+# Capitalised heads of organisation names, longest first ("Bệnh viện ...", "Công an ...").
+_ORG_START = tuple(
+    sorted((h for h in GAZETTEERS["orghead"] if h[:1].isupper()), key=len, reverse=True)
 )
+# The same heads as a regex alternation.
+_CAPITALISED_HEADS = "|".join(map(re.escape, _ORG_START))
 # A head, up to six words, then the place: "Bộ chỉ huy biên phòng | Hà Tĩnh",
 # "Cơ quan chống ma tuý | Thái Lan", "Công an | TP. HCM".
 _HEAD_THEN_PLACE = re.compile(rf"(?<![\w.])({_CAPITALISED_HEADS})((?:\s+[\w&][\w&]*){{0,6}})\s+$")
@@ -657,11 +659,6 @@ def _with_their_places(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-_ADMIN_START = re.compile(
-    r"(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|thị trấn|xã|phường)\s", re.IGNORECASE
-)
-
-
 def _one_type_per_name(text: str, mentions: list[Mention]) -> list[Mention]:
     """The same name typed two ways in one text takes the type most of its mentions
     have ("Đức" LOC nine times and PER once); a tie is left as it is. In VLSP 2016
@@ -702,6 +699,7 @@ _NOT_GIVEN_NAMES = frozenset(PERSON_TITLES) | _bar(
 )
 # Given names too, but alone mostly a direction: "Bắc - Nam", "Tây Nguyên".
 _COMPASS = _bar("đông|tây|nam|bắc")
+_NEVER_NAMED_AGAIN = _NOT_GIVEN_NAMES | _COMPASS
 # Before a name, words that make it a country or a place ("người Mỹ", "chống Mỹ").
 _PLACE_BEFORE = _bar(
     "người|nước|chống|tại|ở|sang|thăm|đi|vào|về|từ|đến|tới|miền|vùng|phía|tỉnh|huyện|"
@@ -740,7 +738,7 @@ def _persons_named_again(
     names = {
         n
         for n in names
-        if n.isalpha() and n[:1].isupper() and n.casefold() not in _NOT_GIVEN_NAMES | _COMPASS
+        if n.isalpha() and n[:1].isupper() and n.casefold() not in _NEVER_NAMED_AGAIN
     }
     if not names:
         return mentions
@@ -863,9 +861,6 @@ _LEADING_LOWER = re.compile(
     r"^(?:(?:[a-zđàáảãạăâêôơưèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ\w]*[a-zđ\u00c0-\u1ef9]\w*|\d+)\s+)+(?=[A-ZĐ\u00c0-\u1ef9])"
 )
 _SCORE = re.compile(r"\s+\d+\s*[-–]\s*\d+$")
-_ORG_START = tuple(
-    sorted((h for h in GAZETTEERS["orghead"] if h[:1].isupper()), key=len, reverse=True)
-)
 _ORG_SUFFIXES = _bar(
     "Air|Airways|Airlines|Fund|Group|Bank|Capital|Corp|Corporation|Inc|Inc.|Ltd|Holdings|"
     "Motors|Energy|Technologies|Labs|Foundation|Partners|Securities|FC|CF|Club|Media|Studios"
