@@ -193,7 +193,7 @@ def name_of(mention: str, etype: EntityType, lexicon: Lexicon | None = None) -> 
     if etype not in ("PER", "LOC"):
         return name
     if etype == "PER":
-        # 'Dũng "beo"': the span keeps the nickname (VLSP's convention), the facet the name.
+        # 'Tâm "sẹo"': the span keeps the nickname (VLSP's convention), the facet the name.
         name = _NICKNAME_AT_END.sub("", name) or name
     if lexicon is not None and lexicon.lookup(name) is not None:
         return name  # a listed name keeps its cue word: "châu Phi" is not "Phi"

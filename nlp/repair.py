@@ -220,11 +220,11 @@ class SpanRepair:
         if self._run_across_a_stop(text, m):
             return self._sentences(text, m)
         if _EVENT_OR_AWARD.search(m.text):
-            # "Invention Achievement Award 1994", "AFF Cup": an event or a prize, not a
+            # "Golden Pen Award 2019", "AFF Cup": an event or a prize, not a
             # facet (VLSP 2016 train's gold tags none of the 7 names of this kind it has).
             return []
         if m.type != "ORG" and _company_name(m.text):
-            # "Sun Chemical", "Kodak Polychrome Graphics": a company word ends the name.
+            # "Dow Chemical", "Agfa Print Graphics": a company word ends the name.
             return [_mention(m, text, m.start, m.end, "ORG")]
         split = self._glued(text, m, _words(text, m.start, m.end)) or self._joined(text, m)
         if split:
@@ -474,8 +474,8 @@ _ORG_START = tuple(
 )
 # The same heads as a regex alternation.
 _CAPITALISED_HEADS = "|".join(map(re.escape, _ORG_START))
-# A head, up to six words, then the place: "Bộ chỉ huy biên phòng | Hà Tĩnh",
-# "Cơ quan chống ma tuý | Thái Lan", "Công an | TP. HCM".
+# A head, up to six words, then the place: "Bộ chỉ huy quân sự | Nghệ An",
+# "Cơ quan phòng chống thiên tai | Quảng Bình", "Công an | TP. HCM".
 _HEAD_THEN_PLACE = re.compile(rf"(?<![\w.])({_CAPITALISED_HEADS})((?:\s+[\w&][\w&]*){{0,6}})\s+$")
 _HYPHEN = re.compile(r"\s+[-–]\s+")
 _STARTS_WITH_HEAD = re.compile(rf"(?:{_CAPITALISED_HEADS})\s")
@@ -529,7 +529,7 @@ def _heads_before_places(text: str, mentions: list[Mention]) -> list[Mention]:
     separate place 15 times. Words of a sentence between them ("đã", "tại", "chúng
     tôi"), a head that is part of another word ("Trường hợp", "Bộ trưởng") and a
     country's government ("Chính phủ Mỹ") keep them apart. A tagged organisation opened
-    by a head takes the place after a hyphen ("Hội Hữu nghị Pháp | - | Việt"); not
+    by a head takes the place after a hyphen ("Hội Hữu nghị Việt | - | Nhật"); not
     after lower-case words, which are as often a verb ("Ủy ban nhân dân thành phố Huế
     | tái hiện lễ tế | Nam Giao"). ``mentions`` are in text order."""
     out: list[Mention] = []
@@ -545,7 +545,7 @@ def _heads_before_places(text: str, mentions: list[Mention]) -> list[Mention]:
             and m.text[:1].isupper()
             and _HYPHEN.fullmatch(text, last.end, m.start)
         ):
-            # "Hội Hữu nghị Pháp | - | Việt": as join_hyphenated does on the tags
+            # "Hội Hữu nghị Việt | - | Nhật": as join_hyphenated does on the tags
             out[-1] = _mention(last, text, last.start, m.end, "ORG")
             continue
         floor = last.end if last is not None else 0
@@ -588,7 +588,7 @@ _PLACE_CUE_WORDS = tuple(
 def _with_place_cues(
     text: str, mentions: list[Mention], words: Container[str] = frozenset()
 ) -> list[Mention]:
-    """A place takes in the lower-case word that introduces it ("xã | Nhị Xuân").
+    """A place takes in the lower-case word that introduces it ("xã | Tân Lập").
 
     The tagger often stops after the cue word, and the rules above cut a street off
     its cue ("đường | Lê Lợi"); VLSP 2016 keeps the cue in the span. The facet drops
@@ -712,7 +712,7 @@ def _persons_named_again(
 ) -> list[Mention]:
     """A person's given name written alone elsewhere in the text is that person.
 
-    "Nguyễn Thanh Mỹ" then "Mỹ cười", a woman called Thư named ten times and missed
+    "Trần Quốc Mỹ" then "Mỹ cười", a woman called Thư named ten times and missed
     at the head of a sentence: the tagger leaves such words untagged or, when they
     are also a country, types them LOC. In VLSP 2016 train's gold, the last word of a
     person's full name written alone in the same document is a person 1,740 times, a
@@ -793,7 +793,7 @@ def _alone_in_its_run(text: str, start: int, end: int) -> bool:
     return previous.group(1).casefold() in _NOT_GIVEN_NAMES
 
 
-# A nickname in quotes after a person's name: "Dũng \"beo\"", "Năm \" Cam \"" aside (capitalised).
+# A lower-case nickname in quotes after a person's name: 'Tâm "sẹo"'.
 _NICKNAME = re.compile(
     r"\s*[\"“]\s*([^\W\d_A-ZĐ\u00c0-\u00dd][^\W\d_]*(?:\s+[^\W\d_]+){0,2})\s*[\"”“]"
 )

@@ -28,18 +28,18 @@ def _spans(text: str, *spans: tuple[str, str, int]) -> list[tuple[str, str]]:
 
 def test_a_given_name_alone_is_the_person_of_the_full_name() -> None:
     text = (
-        "Anh Nguyễn Thanh Mỹ sang Canada học. Mỹ đỗ đại học năm 1975. "
-        "Vợ chồng Mỹ thuê nhà nhỏ. Thời đó cả nước chống Mỹ."
+        "Anh Trần Quốc Mỹ sang Canada học. Mỹ đỗ đại học năm 1990. "
+        "Vợ chồng Mỹ mở tiệm nhỏ. Thời đó cả nước chống Mỹ."
     )
     spans = _spans(
         text,
-        ("Nguyễn Thanh Mỹ", "PER", 0),
+        ("Trần Quốc Mỹ", "PER", 0),
         ("Canada", "LOC", 0),
         ("Mỹ", "LOC", 2),  # "Vợ chồng Mỹ": typed as the country
         ("Mỹ", "LOC", 3),  # "chống Mỹ": the country
     )
     assert spans == [
-        ("Nguyễn Thanh Mỹ", "PER"),
+        ("Trần Quốc Mỹ", "PER"),
         ("Canada", "LOC"),
         ("Mỹ", "PER"),  # untagged at the head of a sentence
         ("Mỹ", "PER"),
@@ -48,7 +48,7 @@ def test_a_given_name_alone_is_the_person_of_the_full_name() -> None:
 
 
 def test_a_name_tagged_twice_is_the_person_where_it_was_missed() -> None:
-    text = "Chị Thư gọi điện. Thư hỏi lại. Chỉ thế thôi. Thư muốn biết. Hai vợ chồng Thư về."
+    text = "Chị Thư gọi điện. Thư hỏi lại. Trời đã tối. Thư về nhà. Hai vợ chồng Thư đi chợ."
     spans = _spans(text, ("Thư", "PER", 0), ("Thư", "PER", 1))
     assert spans == [("Thư", "PER")] * 4
 
@@ -74,46 +74,47 @@ def test_titles_numbers_and_compass_words_are_not_given_names() -> None:
 
 
 def test_a_recurring_nickname_is_part_of_the_name() -> None:
-    text = 'Tôi gặp Dũng " beo " ở Vinh. Dũng " beo " cười. Ông Ngọ " tranh thủ " giải thích.'
+    text = 'Tôi gặp Tâm " sẹo " ở Vinh. Tâm " sẹo " cười. Ông Lực " bận " giải thích.'
     spans = _spans(
-        text, ("Dũng", "PER", 0), ("Vinh", "LOC", 0), ("Dũng", "PER", 1), ("Ngọ", "PER", 0)
+        text, ("Tâm", "PER", 0), ("Vinh", "LOC", 0), ("Tâm", "PER", 1), ("Lực", "PER", 0)
     )
     assert spans == [
-        ('Dũng " beo "', "PER"),
+        ('Tâm " sẹo "', "PER"),
         ("Vinh", "LOC"),
-        ('Dũng " beo "', "PER"),
-        ("Ngọ", "PER"),  # a quoted word once: the sentence's, not a nickname
+        ('Tâm " sẹo "', "PER"),
+        ("Lực", "PER"),  # a quoted word once: the sentence's, not a nickname
     ]
 
 
 def test_the_facet_of_a_person_with_a_nickname_is_the_name() -> None:
-    text = 'Công an bắt Nguyễn Văn Dũng "beo". Dũng "beo" khai nhận. Dũng bị tạm giam.'
+    text = 'Công an bắt Nguyễn Văn Tâm "sẹo". Tâm "sẹo" khai nhận. Tâm bị tạm giam.'
     mentions = mentions_from_tokens(
         "content",
         text,
-        _tokens(text, (("Nguyễn Văn Dũng", "PER", 0), ("Dũng", "PER", 1), ("Dũng", "PER", 2))),
+        _tokens(text, (("Nguyễn Văn Tâm", "PER", 0), ("Tâm", "PER", 1), ("Tâm", "PER", 2))),
     )
     people = [e for e in merge_entities(mentions, text) if e.type == "PER"]
-    assert [(e.text, e.count) for e in people] == [("Nguyễn Văn Dũng", 3)]
+    assert [(e.text, e.count) for e in people] == [("Nguyễn Văn Tâm", 3)]
 
 
 def test_an_organisation_head_takes_the_place_that_ends_its_name() -> None:
     text = (
-        "Theo Bộ chỉ huy biên phòng Hà Tĩnh, Cơ quan chống ma tuý Thái Lan và Công an TP. HCM "
-        "đã phối hợp. Chính phủ Mỹ im lặng. Trường hợp ở Lào khác. Đoàn chúng tôi sang Lào."
+        "Theo Bộ chỉ huy quân sự Nghệ An, Cơ quan phòng chống thiên tai Quảng Bình "
+        "và Công an TP. HCM đã phối hợp. Chính phủ Mỹ im lặng. Trường hợp ở Lào khác. "
+        "Đoàn chúng tôi sang Lào."
     )
     spans = _spans(
         text,
-        ("Hà Tĩnh", "LOC", 0),
-        ("Thái Lan", "LOC", 0),
+        ("Nghệ An", "LOC", 0),
+        ("Quảng Bình", "LOC", 0),
         ("TP. HCM", "LOC", 0),
         ("Mỹ", "LOC", 0),
         ("Lào", "LOC", 0),
         ("Lào", "LOC", 1),
     )
     assert spans == [
-        ("Bộ chỉ huy biên phòng Hà Tĩnh", "ORG"),
-        ("Cơ quan chống ma tuý Thái Lan", "ORG"),
+        ("Bộ chỉ huy quân sự Nghệ An", "ORG"),
+        ("Cơ quan phòng chống thiên tai Quảng Bình", "ORG"),
         ("Công an TP. HCM", "ORG"),
         ("Mỹ", "LOC"),  # a country's government: VLSP tags the country
         ("Lào", "LOC"),  # "Trường hợp" is a case, not a school
@@ -124,21 +125,21 @@ def test_an_organisation_head_takes_the_place_that_ends_its_name() -> None:
 def test_an_organisation_runs_on_to_its_place_over_a_hyphen_never_over_a_verb() -> None:
     text = (
         "Ủy ban nhân dân thành phố Huế tái hiện lễ tế Nam Giao. "
-        "Hội Hữu nghị Pháp - Việt sẽ tổ chức hội thảo. Đại diện UBND TP. HCM phát biểu."
+        "Hội Hữu nghị Việt - Nhật sẽ mở lớp học. Đại diện UBND TP. HCM phát biểu."
     )
     spans = _spans(
         text,
         ("Ủy ban nhân dân thành phố Huế", "ORG", 0),
         ("Nam Giao", "LOC", 0),
-        ("Pháp", "LOC", 0),
         ("Việt", "LOC", 0),
+        ("Nhật", "LOC", 0),
         ("UBND", "ORG", 0),
         ("TP. HCM", "PER", 0),  # a place the tagger took for a person
     )
     assert spans == [
         ("Ủy ban nhân dân thành phố Huế", "ORG"),
         ("Nam Giao", "LOC"),
-        ("Hội Hữu nghị Pháp - Việt", "ORG"),
+        ("Hội Hữu nghị Việt - Nhật", "ORG"),
         ("UBND TP. HCM", "ORG"),
     ]
 
@@ -156,55 +157,55 @@ def test_an_organisation_with_and_without_its_administrative_word_is_one_facet()
 
 
 def test_a_company_word_at_the_end_makes_a_name_a_company() -> None:
-    text = "Anh làm cho Sun Chemical rồi Kodak Polychrome Graphics. Nhà văn Danielle Steel đến."
+    text = "Anh làm cho Dow Chemical rồi Agfa Print Graphics. Nhà văn Danielle Steel đến."
     spans = _spans(
         text,
-        ("Sun Chemical", "PER", 0),
-        ("Kodak Polychrome Graphics", "PER", 0),
+        ("Dow Chemical", "PER", 0),
+        ("Agfa Print Graphics", "PER", 0),
         ("Danielle Steel", "PER", 0),
     )
     assert spans == [
-        ("Sun Chemical", "ORG"),
-        ("Kodak Polychrome Graphics", "ORG"),
+        ("Dow Chemical", "ORG"),
+        ("Agfa Print Graphics", "ORG"),
         ("Danielle Steel", "PER"),  # a surname too: not among the company words
     ]
 
 
 def test_a_place_takes_in_the_lower_case_word_that_introduces_it() -> None:
-    text = "Ông về xã Nhị Xuân, qua cầu Sài Gòn rồi ra sân bay Tân Sơn Nhất ở đường Lê Lợi."
+    text = "Ông về xã Tân Lập, qua cầu Sài Gòn rồi ra sân bay Tân Sơn Nhất ở đường Lê Lợi."
     spans = _spans(
         text,
-        ("Nhị Xuân", "LOC", 0),
+        ("Tân Lập", "LOC", 0),
         ("Sài Gòn", "LOC", 0),
         ("Tân Sơn Nhất", "LOC", 0),
         ("Lê Lợi", "PER", 0),  # a street named after a person
     )
     assert spans == [
-        ("xã Nhị Xuân", "LOC"),
+        ("xã Tân Lập", "LOC"),
         ("cầu Sài Gòn", "LOC"),
         ("sân bay Tân Sơn Nhất", "LOC"),
         ("đường Lê Lợi", "LOC"),
     ]
-    tagged = (("Nhị Xuân", "LOC", 0), ("Sài Gòn", "LOC", 0), ("Lê Lợi", "PER", 0))
+    tagged = (("Tân Lập", "LOC", 0), ("Sài Gòn", "LOC", 0), ("Lê Lợi", "PER", 0))
     facets = merge_entities(mentions_from_tokens("content", text, _tokens(text, tagged)), text)
     # The facets are the names, without the word that introduced them.
-    assert {e.text for e in facets} == {"Nhị Xuân", "Sài Gòn", "Tân Sơn Nhất", "Lê Lợi"}
+    assert {e.text for e in facets} == {"Tân Lập", "Sài Gòn", "Tân Sơn Nhất", "Lê Lợi"}
 
 
 def test_initials_keep_their_full_stops_and_a_nickname_its_closing_quote() -> None:
-    text = "Ông Kh. và bà Nguyễn Hồng Th. gặp V.H. hôm qua. N. “ béo ” cũng đến."
+    text = "Ông Kh. và bà Lê Thu Ph. gặp T.N. hôm qua. H. “ gầy ” cũng đến."
     spans = _spans(
         text,
         ("Kh.", "PER", 0),  # the tagger's last syllable holds the full stop
-        ("Nguyễn Hồng Th.", "PER", 0),
-        ("V.H.", "PER", 0),
-        ("N. “ béo", "PER", 0),  # the tagger took the nickname in, not its closing quote
+        ("Lê Thu Ph.", "PER", 0),
+        ("T.N.", "PER", 0),
+        ("H. “ gầy", "PER", 0),  # the tagger took the nickname in, not its closing quote
     )
     assert spans == [
         ("Kh.", "PER"),
-        ("Nguyễn Hồng Th.", "PER"),
-        ("V.H.", "PER"),
-        ("N. “ béo ”", "PER"),
+        ("Lê Thu Ph.", "PER"),
+        ("T.N.", "PER"),
+        ("H. “ gầy ”", "PER"),
     ]
 
 
@@ -227,10 +228,10 @@ def test_a_cue_word_inside_a_word_and_a_verb_between_head_and_place_are_left_alo
 
 
 def test_an_award_or_a_cup_is_no_entity() -> None:
-    text = "Ông nhận Invention Achievement Award 1994 của IBM, rồi dự AFF Cup ở Hà Nội."
+    text = "Ông nhận Golden Pen Award 2019 của IBM, rồi dự AFF Cup ở Hà Nội."
     spans = _spans(
         text,
-        ("Invention Achievement Award 1994", "ORG", 0),
+        ("Golden Pen Award 2019", "ORG", 0),
         ("IBM", "ORG", 0),
         ("AFF Cup", "ORG", 0),
         ("Hà Nội", "LOC", 0),
