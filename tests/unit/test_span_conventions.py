@@ -237,3 +237,43 @@ def test_an_award_or_a_cup_is_no_entity() -> None:
         ("Hà Nội", "LOC", 0),
     )
     assert spans == [("IBM", "ORG"), ("Hà Nội", "LOC")]
+
+
+def test_an_organisation_opened_by_a_lower_case_phrase_is_dropped() -> None:
+    text = (
+        "Trưởng văn phòng đại diện Đà Lạt nói với báo Lao Động rằng sư đoàn 9 "
+        "đã về, còn cổ phiếu lên sàn Nasdaq."
+    )
+    spans = _spans(
+        text,
+        ("văn phòng đại diện Đà Lạt", "ORG", 0),
+        ("báo Lao Động", "ORG", 0),
+        ("sư đoàn 9", "ORG", 0),
+        ("sàn Nasdaq", "ORG", 0),
+    )
+    # A newspaper and a military unit open lower case; "sàn" is only a head, which the
+    # facet drops ("Nasdaq").
+    assert spans == [("báo Lao Động", "ORG"), ("sư đoàn 9", "ORG"), ("sàn Nasdaq", "ORG")]
+
+
+def test_a_date_and_the_words_after_an_acronym_are_not_the_organisations() -> None:
+    text = (
+        "Trả lời Thanh Niên sáng 3-5, phóng viên Hãng AFP chạy tới. "
+        "Trung tâm Phòng chống HIV quốc gia cho biết."
+    )
+    spans = _spans(
+        text,
+        ("Thanh Niên sáng 3-5", "ORG", 0),
+        ("Hãng AFP chạy", "ORG", 0),
+        ("Trung tâm Phòng chống HIV quốc gia", "ORG", 0),
+    )
+    assert spans == [
+        ("Thanh Niên", "ORG"),
+        ("Hãng AFP", "ORG"),
+        ("Trung tâm Phòng chống HIV quốc gia", "ORG"),
+    ]
+
+
+def test_traffic_police_are_no_organisation() -> None:
+    # "CSGT" is the traffic police anywhere, not one department: VLSP 2016 tags none of 23.
+    assert _spans("Hai CSGT đứng gác ở ngã tư.") == []
