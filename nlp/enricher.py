@@ -12,10 +12,11 @@ from nlp.classifiers import TopicClassifier
 from nlp.entities import mentions_from_tokens, merge_entities
 from nlp.keywords import KeywordExtractor
 from nlp.language import VIETNAMESE, detect_language
+from nlp.ner.lexicon import packaged_lexicon
 from nlp.ner.model import CrfAnalyzer
 from nlp.segmenter import WordSegmenter
 from nlp.simhash import simhash
-from nlp.text import clean_text, word_count
+from nlp.text import clean_text, split_dateline, word_count
 from nlp.tone import ToneScorer
 from streams import PIPELINE_VERSION
 from streams.errors import EnrichmentError, InvalidArticle
@@ -34,6 +35,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _listed_place(name: str) -> bool:
+    form = packaged_lexicon().lookup(name)
+    return form is not None and "LOC" in form.types
+
+
 class Enricher:
     """Turns a raw article into the document readers search.
 
@@ -47,6 +53,8 @@ class Enricher:
             fields (here, where it runs beside the other NLP, in as many
             processes, rather than on the indexer's event loop).
         clock: injectable for tests.
+        places: whether a name is a place, to split a dateline glued to the lead
+            ("Hà NộiGần một năm..."); the packaged lexicon by default.
     """
 
     def __init__(
@@ -59,7 +67,9 @@ class Enricher:
         keywords: KeywordExtractor | None = None,
         segmenter: WordSegmenter | None = None,
         clock: Callable[[], datetime] = _now,
+        places: Callable[[str], bool] = _listed_place,
     ) -> None:
+        self._places = places
         self._segmenter = segmenter
         self._analyzer = analyzer
         self._settings = settings
@@ -93,7 +103,7 @@ class Enricher:
 
     def enrich(self, raw: RawArticle) -> EnrichedArticle:
         title = clean_text(raw.title)
-        content = clean_text(raw.content)
+        content = split_dateline(clean_text(raw.content), self._places)
         if not title or not content:
             # Only markup or control characters: nothing a reader could search.
             empty = "title" if not title else "content"

@@ -132,3 +132,11 @@ def test_title_and_content_are_cut_into_words_for_the_word_fields() -> None:
     decoded, fields = EnrichedArticle.decode(article.to_bytes())
     assert decoded == article
     assert fields["title_words"] == article.title_words
+
+
+def test_a_dateline_glued_to_the_lead_is_split_off() -> None:
+    # As scraped pages often give it: the dateline "Đà Nẵng" runs into the lead.
+    out = _enricher().enrich(_raw(content="Đà NẵngÔng Nguyễn Văn An cho biết hôm qua."))
+    assert out.content == "Đà Nẵng\nÔng Nguyễn Văn An cho biết hôm qua."
+    assert out.locations == ("Đà Nẵng",)
+    assert out.persons == ("Nguyễn Văn An",)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from nlp.language import detect_language
-from nlp.text import clean_text, mask_overlong
+from nlp.text import clean_text, mask_overlong, split_dateline
 
 
 def test_html_is_removed_with_scripts_and_entities() -> None:
@@ -79,3 +79,23 @@ def test_language_is_decided_as_letter_by_letter() -> None:
     for text in [*texts, " ".join(texts), "x " * 3000 + "đường " * 500]:
         assert detect_language(text) == _detect_letter_by_letter(text)
     assert detect_language(texts[0]) == "vi" and detect_language(texts[1]) == "und"
+
+
+def test_a_dateline_glued_to_the_lead_is_split_off_only_when_it_is_a_place() -> None:
+    places = {"Hà Nội", "Tây Ban Nha", "Anh"}.__contains__
+    assert split_dateline("Hà NộiGần một năm nay, chị Lan.", places) == (
+        "Hà Nội\nGần một năm nay, chị Lan."
+    )
+    assert split_dateline("Tây Ban NhaHòa 1-1 sau 120 phút.", places) == (
+        "Tây Ban Nha\nHòa 1-1 sau 120 phút."
+    )
+    assert split_dateline("AnhHLV Mikel Arteta nói.", places) == "Anh\nHLV Mikel Arteta nói."
+    # Names written in camel case, and case changes past the first line, stay.
+    for text in (
+        "SpaceX phóng tên lửa.",
+        "TikTok bị phạt ở Anh.",
+        "Tên lửa của SpaceX bay.",
+        "Hà Nội mưa.\nAnhHLV nói.",
+        "VnExpress Marathon Hà Nội.",
+    ):
+        assert split_dateline(text, places) == text
