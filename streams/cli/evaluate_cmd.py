@@ -78,7 +78,7 @@ def ner(gold: Path, model: str, model_dir: Path | None, as_json: bool) -> None:
     envvar="TINSTREAM_EVALUATE_ARTICLES",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="JSONL of the documents ({id, title, content}); default: GOLD with .jsonl",
+    help="JSONL (or .jsonl.gz) of the documents ({id, title, content}); default: GOLD with .jsonl",
 )
 @_ner_model_dir
 @json_flag
@@ -88,22 +88,20 @@ def entities(gold: Path, articles: Path | None, model_dir: Path | None, as_json:
     GOLD has a line per entity: ``doc-id<TAB>TYPE<TAB>name<TAB>alias|alias``. A
     predicted facet is right when its type agrees and any of its forms (name or
     alias) equals any gold form, case aside; each gold entity matches once."""
-    import json
 
     from config import EnrichmentSettings
     from nlp import Enricher
     from nlp.ner.model import DEFAULT_MODEL_DIR, CrfAnalyzer
     from streams.records import RawArticle
+    from training.common import read_jsonl
     from training.evaluation import Scores, read_facet_gold, score_facets
 
     source = articles or gold.with_suffix(".jsonl")
     if not source.is_file():
         raise click.UsageError(f"no articles at {source}: give --articles")
     expected = read_facet_gold(gold)
-    documents = [
-        json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line
-    ]
-    documents = [d for d in documents if d["id"] in expected]
+    # The shared crawls are gzipped JSONL: their articles are read in place, never copied.
+    documents = [d for d in read_jsonl(source) if d["id"] in expected]
     missing = sorted(set(expected) - {d["id"] for d in documents})
     if missing:
         raise click.UsageError(f"gold documents without text in {source}: {', '.join(missing)}")

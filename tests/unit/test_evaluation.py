@@ -141,6 +141,29 @@ def test_evaluate_entities_scores_document_facets(tmp_path: Path) -> None:
     assert scores["by_type"]["LOC"]["f1"] == 1.0
 
 
+def test_evaluate_entities_reads_gzipped_articles_in_place(tmp_path: Path) -> None:
+    import gzip
+
+    from streams.cli.main import cli
+
+    articles = tmp_path / "crawl.jsonl.gz"
+    rows = [
+        {"id": "a1", "title": "Mưa lớn ở Huế", "content": "Huế mưa lớn suốt đêm qua."},
+        {"id": "a2", "title": "Không chấm", "content": "Bài này không có trong gold."},
+    ]
+    with gzip.open(articles, "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("a1\tLOC\tHuế\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["evaluate", "entities", str(gold), "--articles", str(articles), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output[result.output.index("{") :])
+    assert scores["documents"] == 1  # only the gold's articles are scored
+    assert scores["by_type"]["LOC"]["f1"] == 1.0
+
+
 def test_evaluate_entities_without_articles_is_a_usage_error(tmp_path: Path) -> None:
     from streams.cli.main import cli
 
