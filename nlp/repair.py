@@ -212,7 +212,7 @@ class SpanRepair:
         out = _with_their_places(text, out)
         out = _persons_named_again(field, text, out, self._words)
         out = _with_place_cues(text, out, self._words)
-        out = _with_nicknames(text, _one_type_per_name(text, out))
+        out = _with_particles(text, _with_nicknames(text, _one_type_per_name(text, out)))
         return _within_organisation_bounds(text, out)
 
     def _clean(self, text: str, m: Mention) -> list[Mention]:
@@ -227,7 +227,12 @@ class SpanRepair:
         if m.type != "ORG" and _company_name(m.text):
             # "Dow Chemical", "Agfa Print Graphics": a company word ends the name.
             return [_mention(m, text, m.start, m.end, "ORG")]
-        split = self._glued(text, m, _words(text, m.start, m.end)) or self._joined(text, m)
+        words = _words(text, m.start, m.end)
+        split = (
+            self._glued(text, m, words)
+            or self._after_a_title(text, m, words)
+            or self._joined(text, m)
+        )
         if split:
             return split
         if m.type == "PER":
@@ -322,6 +327,45 @@ class SpanRepair:
                     _mention(m, text, tail[0][0], tail[-1][1], "PER"),
                 ]
             return None
+        return None
+
+    def _after_a_title(
+        self, text: str, m: Mention, words: list[tuple[int, int, str]]
+    ) -> list[Mention] | None:
+        """ "Bộ trưởng | Quốc phòng Trung Quốc Ngụy Phượng Hòa", "Giám đốc | Tình báo Mỹ
+        Avril Haines", "Thống đốc | tỉnh Kharkov Oleh Sinegubov": after a title, the rest
+        of the office, a listed place and the person run together. The place and the
+        person are split off; the words before the place belong to the title."""
+        if len(words) < 3 or not title_before(text, m.start):
+            return None
+        if m.type == "ORG" and not words[-3][2].isascii():
+            tail = words[-2:]
+            office = text[m.start : words[-3][1]]
+            if (
+                all(w.isascii() for _, _, w in tail)
+                and _person_like(tail, self._lexicon)
+                and not _only_heads(office)  # "hiệu trưởng | Trường Marie Curie"
+            ):
+                # "Chủ tịch | Ủy ban Đối ngoại Thượng viện Bob Menendez": a foreign name
+                # after the office's Vietnamese words.
+                return [
+                    _mention(m, text, m.start, words[-3][1], "ORG"),
+                    _mention(m, text, tail[0][0], tail[-1][1], "PER"),
+                ]
+        if _STARTS_WITH_HEAD.match(m.text):
+            return None  # "Chủ tịch | Tập đoàn Mỹ Lan": the place is the company's name
+        for s in range(1, min(len(words) - 1, 5)):
+            for k in range(min(len(words) - 1, s + 4), s, -1):
+                place = self._lexicon.lookup(text[words[s][0] : words[k - 1][1]])
+                if place is None or place.type != "LOC":
+                    continue
+                tail = words[k:]
+                if _person_like(tail, self._lexicon) and (len(tail) >= 2 or tail[0][2].isascii()):
+                    return [
+                        _mention(m, text, words[s][0], words[k - 1][1], "LOC"),
+                        _mention(m, text, tail[0][0], tail[-1][1], "PER"),
+                    ]
+                return None
         return None
 
     def _sentences(self, text: str, m: Mention) -> list[Mention]:
@@ -894,6 +938,26 @@ def _bounded(text: str, mention: Mention) -> Mention | None:
     return m
 
 
+# Lower-case particles of foreign names: "Mohammed bin Salman", "Ursula von der Leyen",
+# "Frenkie de Jong". Not "da" or "di", which are Vietnamese words.
+_PARTICLES = re.compile(
+    r"(?:\s+(?:bin|bint|ibn|al|von|van|der|den|de|du|dos|das|del|della))+\s+[A-Z][\w'’-]*"
+    r"(?:\s+[A-Z][\w'’-]*)?"
+)
+
+
+def _with_particles(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A foreign person's name runs on over its particles ("Abdulaziz | bin Salman"); a
+    mention the longer name now covers is dropped. ``mentions`` are in text order."""
+    out: list[Mention] = []
+    for m in mentions:
+        if out and out[-1].type == "PER" and m.start < out[-1].end:
+            continue  # "Leyen" of "Ursula von der Leyen"
+        particles = _PARTICLES.match(text, m.end) if m.type == "PER" and m.text.isascii() else None
+        out.append(m if particles is None else _mention(m, text, m.start, particles.end(), "PER"))
+    return out
+
+
 def _acronym_head(name: str) -> bool:
     # "UBND", "TAND" alone, directly before "tỉnh Quảng Nam".
     return name.casefold() in ("ubnd", "hđnd", "tand", "vksnd")
@@ -937,8 +1001,8 @@ _COMPANY_ENDINGS = _ORG_SUFFIXES - _bar("Air|Fund|Capital|Club|Media|FC|CF") | _
 
 
 _EVENT_OR_AWARD = re.compile(
-    r"\s(?:Award|Awards|Prize|Cup|Championship|Championships|Festival|Trophy|Expo)"
-    r"(?:\s+\d{4})?$"
+    r"(?:^|\s)(?:Award|Awards|Prize|Cup|Championship|Championships|Festival|Trophy|Expo|"
+    r"Open|Masters|Grand Slam)(?:\s+\d{4})?$"
 )
 
 

@@ -53,17 +53,23 @@ def split_dateline(text: str, is_place: Callable[[str], bool]) -> str:
     News pages print the dateline and the lead in separate elements; scraped, the two
     often run together (a quarter of the recent articles in the shared crawl do), and
     the glued word is then neither the place nor the lead's first word, for the tagger
-    and for search. Split only where the capitalised words before a lower-to-upper case
-    change are a place ``is_place`` knows, so "SpaceX", "TikTok" or "VnExpress" stay."""
+    and for search. Split only where the capitalised words before a capital inside a word
+    are a place ``is_place`` knows, so "SpaceX", "TikTok" or "VnExpress" stay."""
     end = text.find("\n")
     words = text[: end if end >= 0 else len(text)][:80].split(" ")
     for k, word in enumerate(words[:5]):
         if not word[:1].isupper():
             return text
-        cut = next(
-            (i for i in range(1, len(word)) if word[i - 1].islower() and word[i].isupper()), None
-        )
-        if cut is not None:
+        cuts = [
+            i
+            for i in range(1, len(word))
+            if word[i].isupper() and (word[i - 1].islower() or word[i + 1 : i + 2].islower())
+        ]
+        for cut in cuts:
+            # "Hà NộiGần", and "TP HCMWu He Shan" where both sides are capitals.
             place = " ".join([*words[:k], word[:cut]])
-            return f"{place}\n{text[len(place) :]}" if is_place(place) else text
+            if is_place(place):
+                return f"{place}\n{text[len(place) :]}"
+        if any(word[i - 1].islower() for i in cuts):
+            return text  # "SpaceX", "VnExpress": a case change inside a name
     return text

@@ -277,3 +277,53 @@ def test_a_date_and_the_words_after_an_acronym_are_not_the_organisations() -> No
 def test_traffic_police_are_no_organisation() -> None:
     # "CSGT" is the traffic police anywhere, not one department: VLSP 2016 tags none of 23.
     assert _spans("Hai CSGT đứng gác ở ngã tư.") == []
+
+
+def test_after_a_title_the_office_place_and_person_are_split() -> None:
+    text = (
+        "Bộ trưởng Năng lượng Ai Cập Tarek El Molla gặp Chủ tịch Ủy ban Tài chính Hạ viện "
+        "Maxine Waters. Chủ tịch Tập đoàn Mỹ Lan và hiệu trưởng Trường Marie Curie dự họp."
+    )
+    spans = _spans(
+        text,
+        ("Năng lượng Ai Cập Tarek El Molla", "ORG", 0),
+        ("Ủy ban Tài chính Hạ viện Maxine Waters", "ORG", 0),
+        ("Tập đoàn Mỹ Lan", "ORG", 0),
+        ("Trường Marie Curie", "ORG", 0),
+    )
+    assert spans == [
+        ("Ai Cập", "LOC"),
+        ("Tarek El Molla", "PER"),
+        ("Ủy ban Tài chính Hạ viện", "ORG"),
+        ("Maxine Waters", "PER"),
+        ("Tập đoàn Mỹ Lan", "ORG"),  # a company named after a place
+        ("Trường Marie Curie", "ORG"),  # a school named after a person
+    ]
+
+
+def test_a_foreign_name_runs_on_over_its_particles() -> None:
+    text = "Thái tử Mohammed bin Salman tiếp bà Ursula von der Leyen tại Riyadh."
+    spans = _spans(
+        text,
+        ("Mohammed", "PER", 0),
+        ("Ursula", "PER", 0),
+        ("Leyen", "PER", 0),
+        ("Riyadh", "LOC", 0),
+    )
+    assert spans == [
+        ("Mohammed bin Salman", "PER"),
+        ("Ursula von der Leyen", "PER"),
+        ("Riyadh", "LOC"),
+    ]
+
+
+def test_tennis_tournaments_are_no_places() -> None:
+    text = "Djokovic vô địch Rome Masters rồi dự Madrid Open ở Tây Ban Nha."
+    spans = _spans(
+        text,
+        ("Djokovic", "PER", 0),
+        ("Rome Masters", "LOC", 0),
+        ("Madrid Open", "LOC", 0),
+        ("Tây Ban Nha", "LOC", 0),
+    )
+    assert spans == [("Djokovic", "PER"), ("Tây Ban Nha", "LOC")]

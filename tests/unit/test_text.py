@@ -99,3 +99,9 @@ def test_a_dateline_glued_to_the_lead_is_split_off_only_when_it_is_a_place() -> 
         "VnExpress Marathon Hà Nội.",
     ):
         assert split_dateline(text, places) == text
+
+
+def test_a_dateline_in_capitals_is_split_before_the_leads_first_word() -> None:
+    places = {"TP HCM", "US"}.__contains__
+    assert split_dateline("TP HCMWu He Shan bị bắt.", places) == "TP HCM\nWu He Shan bị bắt."
+    assert split_dateline("USAID công bố.", places) == "USAID công bố."  # an acronym
