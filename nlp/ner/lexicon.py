@@ -61,13 +61,17 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
 
 
+# Two-letter acronyms that name one organisation only ("MB", "AP", "IS" do not).
+_UNAMBIGUOUS_PAIRS = frozenset({"EU", "UN"})
+
+
 def _addable(form: str) -> bool:
     words = form.split()
     if len(words) >= 2:
         return True
     word = words[0]
     if word.isupper():
-        return len(word.replace(".", "").replace("&", "")) >= 3
+        return len(word.replace(".", "").replace("&", "")) >= 3 or word in _UNAMBIGUOUS_PAIRS
     return len(word) >= 4 and word.isascii() and word[:1].isupper()
 
 

@@ -327,3 +327,32 @@ def test_tennis_tournaments_are_no_places() -> None:
         ("Tây Ban Nha", "LOC", 0),
     )
     assert spans == [("Djokovic", "PER"), ("Tây Ban Nha", "LOC")]
+
+
+def test_a_name_before_an_age_is_a_person() -> None:
+    text = "Wu Ming, 45 tuổi, và Hà Nội (12 tuổi) là hai đứa trẻ ở Lạng Sơn."
+    spans = _spans(text, ("Wu Ming", "LOC", 0), ("Lạng Sơn", "LOC", 0))
+    # A listed place keeps its type even before an age.
+    assert spans == [("Wu Ming", "PER"), ("Hà Nội", "LOC"), ("Lạng Sơn", "LOC")]
+
+
+def test_a_capitalised_word_of_a_laws_name_is_no_person() -> None:
+    text = (
+        "Luật An toàn thực phẩm có hiệu lực; Cục An toàn thực phẩm nhắc các chợ. "
+        "Ông Lê Văn Thành nói thêm. Thành công tác ở Huế."
+    )
+    spans = _spans(
+        text,
+        ("An", "PER", 0),
+        ("An", "PER", 1),
+        ("Lê Văn Thành", "PER", 0),
+        ("Thành", "PER", 1),
+    )
+    assert spans == [
+        ("Lê Văn Thành", "PER"),
+        ("Thành", "PER"),  # "Thành công tác": the man named in full before
+    ]
+
+
+def test_the_eu_is_found_untagged() -> None:
+    assert _spans("Các nước EU họp bàn giá khí đốt.") == [("EU", "ORG")]
