@@ -223,8 +223,8 @@ class SpanRepair:
         if self._run_across_a_stop(text, m):
             return self._sentences(text, m)
         if _EVENT_OR_AWARD.search(m.text):
-            # "Golden Pen Award 2019", "AFF Cup": an event or a prize, not a
-            # facet (VLSP 2016 train's gold tags none of the 7 names of this kind it has).
+            # "Golden Pen Award 2019", "AFF Cup", "Hội nghị Thượng đỉnh ...": an event or
+            # a prize, not a facet (VLSP 2016 train's gold tags none of the 12 it has).
             return []
         if m.type != "ORG" and _company_name(m.text):
             # "Dow Chemical", "Agfa Print Graphics": a company word ends the name.
@@ -1040,6 +1040,9 @@ _COMPANY_ENDINGS = _ORG_SUFFIXES - _bar("Air|Fund|Capital|Club|Media|FC|CF") | _
 _EVENT_OR_AWARD = re.compile(
     r"(?:^|\s)(?:Award|Awards|Prize|Cup|Championship|Championships|Festival|Trophy|Expo|"
     r"Open|Masters|Grand Slam)(?:\s+\d{4})?$"
+    # A name dated by its year is an edition of something ("Huawei Connect 2021"); a
+    # meeting, a fair or a congress is an event: VLSP 2016 train's gold tags none.
+    r"|\s(?:19|20)\d\d$|^(?:Hội nghị|Hội thảo|Diễn đàn|Triển lãm|Lễ hội|Hội chợ|Đại hội)\s"
 )
 
 

@@ -317,6 +317,18 @@ def test_a_foreign_name_runs_on_over_its_particles() -> None:
     ]
 
 
+def test_meetings_and_dated_editions_are_no_entities() -> None:
+    text = "Hội nghị Thượng đỉnh G20 và Vietnam Motor Show 2024 mở ở Hà Nội; Apple dự."
+    spans = _spans(
+        text,
+        ("Hội nghị Thượng đỉnh G20", "ORG", 0),
+        ("Vietnam Motor Show 2024", "ORG", 0),
+        ("Apple", "ORG", 0),
+    )
+    # The group G20 stays, as a listed name.
+    assert spans == [("G20", "ORG"), ("Hà Nội", "LOC"), ("Apple", "ORG")]
+
+
 def test_tennis_tournaments_are_no_places() -> None:
     text = "Djokovic vô địch Rome Masters rồi dự Madrid Open ở Tây Ban Nha."
     spans = _spans(
