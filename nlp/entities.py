@@ -396,8 +396,9 @@ def _link_acronyms(
 
 def _merge_short_forms(clusters: dict[tuple[EntityType, str], _Cluster], lexicon: Lexicon) -> None:
     """A name's short form joins the one longer name it is part of: a person's last
-    words ("Gaddafi", "Chính"), whatever type the tagger gave the short form; an
-    organisation's first words ("Manchester" for "Manchester United")."""
+    words ("Gaddafi", "Chính"), whatever type the tagger gave the short form, or a
+    foreign person's first word ("Kamimura" for "Kamimura Ryo"); an organisation's
+    first words ("Manchester" for "Manchester United")."""
     for ckey in list(clusters):
         if ckey not in clusters:
             continue
@@ -418,8 +419,18 @@ def _merge_short_forms(clusters: dict[tuple[EntityType, str], _Cluster], lexicon
                     and (etype == "PER" or listed is None or "PER" in listed.types)
                     and (etype == "PER" or len(words) == 1)
                 )
+                # "Kamimura" for "Kamimura Ryo", "Park" for "Park Hang-seo": a foreign
+                # name written family name first; never a Vietnamese surname alone.
+                family = (
+                    etype == "PER"
+                    and okey[0] == "PER"
+                    and len(words) == 1
+                    and owords[0] == words[0]
+                    and name.isascii()
+                    and name.capitalize() not in _SURNAMES
+                )
                 club = etype == "ORG" and okey[0] == "ORG" and owords[: len(words)] == words
-                if person or club:
+                if person or family or club:
                     candidates.add(okey)
         # Ambiguous ("Dũng" with two Dũngs in the article): left alone.
         if len(candidates) == 1:

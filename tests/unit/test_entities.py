@@ -186,6 +186,20 @@ def test_short_forms_merge_into_the_one_full_name() -> None:
     assert entities["Lê Thị Hoa"].aliases == ()
 
 
+def test_a_foreign_family_name_first_is_a_short_form_but_a_vietnamese_surname_is_not() -> None:
+    text = "Cậu bé Kamimura Ryo học ở Nagasaki. Kamimura vui. Trần Văn Nam và Trần cùng đi."
+    mentions = [
+        _mention("Kamimura Ryo", text, "PER"),
+        Mention("content", 36, 44, "Kamimura", "PER"),
+        _mention("Trần Văn Nam", text, "PER"),
+        Mention("content", 66, 70, "Trần", "PER"),
+    ]
+    assert text[36:44] == "Kamimura" and text[66:70] == "Trần"
+    entities = {e.text: e for e in merge_entities(mentions, text)}
+    assert entities["Kamimura Ryo"].aliases == ("Kamimura",)
+    assert entities["Trần Văn Nam"].aliases == ()  # "Trần" alone could be any Trần
+
+
 def test_an_acronym_defined_in_brackets_links_to_its_expansion() -> None:
     text = "Hội đồng Dân tộc chuyển tiếp (NTC) họp. NTC cho biết sẽ họp tiếp. Ở đây (OK) thôi."
     mentions = [
