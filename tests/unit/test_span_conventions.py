@@ -368,3 +368,18 @@ def test_a_capitalised_word_of_a_laws_name_is_no_person() -> None:
 
 def test_the_eu_is_found_untagged() -> None:
     assert _spans("Các nước EU họp bàn giá khí đốt.") == [("EU", "ORG")]
+
+
+def test_a_vietnamese_full_name_typed_as_a_place_is_a_person() -> None:
+    text = "Võ sĩ Đặng Minh Khoa thắng ở vòng hai. Nhà ở số 5 Lê Hồng Phong. U23 Việt Nam thắng."
+    spans = _spans(
+        text,
+        ("Đặng Minh Khoa", "LOC", 0),
+        ("Lê Hồng Phong", "LOC", 0),  # a street, after its house number
+        ("U23 Việt Nam", "PER", 0),
+    )
+    assert spans == [
+        ("Đặng Minh Khoa", "PER"),
+        ("Lê Hồng Phong", "LOC"),
+        ("U23 Việt Nam", "ORG"),
+    ]
