@@ -128,8 +128,10 @@ def _split_titled(mention: Mention, text: str) -> list[Mention]:
         (mention.start + m.start(), mention.start + m.end(), m.group())
         for m in _WORD.finditer(mention.text)
     ][len(inside.split(" ")) if inside else 0 :]
-    # A full name at the end: a surname and one to three more capitalised syllables.
-    for k in range(max(1 if not inside else 0, len(words) - 4), len(words) - 1):
+    # A full name at the end: a surname and one to three more capitalised syllables;
+    # the whole mention when a surname that is also a head opens it ("Đoàn Văn Hậu").
+    first = 0 if inside or (words and words[0][2] in _SURNAMES and len(words) <= 4) else 1
+    for k in range(max(first, len(words) - 4), len(words) - 1):
         tail = words[k:]
         if tail[0][2] in _SURNAMES and all(w[0].isupper() and w.isalpha() for _, _, w in tail):
             start, end = tail[0][0], tail[-1][1]
@@ -308,8 +310,11 @@ def merge_entities(
     for (etype, _), cluster in clusters.items():
         name = _canonical(etype, cluster, lexicon)
         aliases = {f for f in cluster.forms if _key(f) != _key(name)}
+        bare = _bare_company(name, lexicon) if etype == "ORG" else None
+        if bare is not None:
+            aliases.add(bare)  # "Công ty viễn thông Hutchison Whampoa" is "Hutchison Whampoa"
         unique: dict[str, str] = {}
-        for alias in sorted(aliases, key=lambda a: (-cluster.forms[a], a)):
+        for alias in sorted(aliases, key=lambda a: (-cluster.forms.get(a, 0), a)):
             unique.setdefault(_key(alias), alias)
         entities.append(
             (
@@ -394,6 +399,28 @@ def _link_acronyms(
             target.expansion = best[2]
 
 
+# Heads of a company's or a club's name, then words that say what it does:
+# "Công ty | bất động sản | Cheung Kong", "CLB | Muktijoddha Sangsad KC".
+_COMPANY_HEAD = re.compile(
+    r"^(?:Công ty|Tổng công ty|Tập đoàn|Hãng|CLB|Câu lạc bộ)"
+    r"(?:\s+(?:CP|TNHH|TMCP|Cổ phần|[a-zđà-ỹ]+))*\s+"
+    r"(?P<name>[A-ZĐ0-9][^\s]*(?:\s+[A-ZĐ0-9][^\s]*)*)$"
+)
+
+
+def _bare_company(name: str, lexicon: Lexicon) -> str | None:
+    """The name a company or club goes by without its head: "Hutchison Whampoa" of
+    "Công ty viễn thông Hutchison Whampoa"; not a place ("Công ty | Hà Nội")."""
+    found = _COMPANY_HEAD.match(name)
+    if found is None:
+        return None
+    bare = found.group("name")
+    listed = lexicon.lookup(bare)
+    if listed is not None and "ORG" not in listed.types:
+        return None
+    return bare
+
+
 def _merge_short_forms(clusters: dict[tuple[EntityType, str], _Cluster], lexicon: Lexicon) -> None:
     """A name's short form joins the one longer name it is part of: a person's last
     words ("Gaddafi", "Chính"), whatever type the tagger gave the short form, or a
@@ -430,7 +457,12 @@ def _merge_short_forms(clusters: dict[tuple[EntityType, str], _Cluster], lexicon
                     and name.capitalize() not in _SURNAMES
                 )
                 club = etype == "ORG" and okey[0] == "ORG" and owords[: len(words)] == words
-                if person or family or club:
+                company = (
+                    etype == "ORG"
+                    and okey[0] == "ORG"
+                    and _key(_bare_company(form, lexicon) or "") == name
+                )
+                if person or family or club or company:
                     candidates.add(okey)
         # Ambiguous ("Dũng" with two Dũngs in the article): left alone.
         if len(candidates) == 1:

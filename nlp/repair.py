@@ -333,15 +333,16 @@ class SpanRepair:
         return None
 
     def _retyped(self, text: str, m: Mention) -> Mention:
-        """A Vietnamese full name typed as a place is the person ("Bùi Trường Giang"), and
-        an age-group team is an organisation ("U23 Việt Nam").
+        """A Vietnamese full name typed as a place or an organisation is the person
+        ("Bùi Trường Giang", "Đoàn Văn Hậu"), an age-group team is an organisation ("U23
+        Việt Nam"), a republic is a state ("Cộng hòa Belarus", not "đảng Cộng hòa").
 
         In VLSP 2016 train's gold, three capitalised words opened by a surname are a
-        person 786 times and a place 12 (streets named after people, after a cue word or
-        a house number, and listed places such as "Thái Bình Dương")."""
+        person 786 times, a place 12 (streets named after people, after a cue word or a
+        house number, and listed places such as "Thái Bình Dương") and an organisation 1."""
         words = m.text.split()
         if (
-            m.type == "LOC"
+            m.type != "PER"
             and len(words) == 3
             and words[0] in _SURNAME_SET
             and all(w[:1].isupper() and w.isalpha() for w in words)
@@ -351,6 +352,12 @@ class SpanRepair:
             return _mention(m, text, m.start, m.end, "PER")
         if m.type != "ORG" and _AGE_GROUP_TEAM.match(m.text):
             return _mention(m, text, m.start, m.end, "ORG")
+        if (
+            m.type == "ORG"
+            and _REPUBLIC.match(m.text)
+            and not _PARTY_BEFORE.search(text, max(0, m.start - 12), m.start)
+        ):
+            return _mention(m, text, m.start, m.end, "LOC")  # "Cộng hòa Belarus": a state
         return m
 
     def _persons_of_an_age(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -861,8 +868,11 @@ def _persons_named_again(
         if not _alone_in_its_run(text, start, end):
             continue
         following = _NEXT_WORD.match(text, end)
-        if following is not None and f"{found.group().casefold()} {following.group(1)}" in words:
-            continue  # "Chính phủ", "Mỹ thuật": a word, not Phạm Minh Chính or Lê Thị Mỹ
+        opened = following and f"{found.group().casefold()} {following.group(1)}"
+        if opened and (opened in words or opened in _NOT_GIVEN_NAMES):
+            # "Chính phủ", "Mỹ thuật", "Hậu vệ": a word or a title, not Phạm Minh Chính,
+            # Lê Thị Mỹ or Đoàn Văn Hậu
+            continue
         if _place_word_before(text, start):
             continue
         if covering is not None:
@@ -910,6 +920,8 @@ _PLACE_BEFORE_A_NAME = re.compile(
     re.IGNORECASE,
 )
 _AGE_GROUP_TEAM = re.compile(r"U\d{2}\s+[A-ZĐ]")
+_REPUBLIC = re.compile(r"Cộng h(?:òa|oà)\s+[A-ZĐ]")
+_PARTY_BEFORE = re.compile(r"(?:đảng|phe|nghị sĩ)\s*$", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"\s*,?\s*\(?\s*\d{1,3}\s+tuổi\b")
 
 
@@ -1099,6 +1111,8 @@ def facet_form(name: str, etype: EntityType, lexicon: Lexicon) -> tuple[str, Ent
     if etype != "ORG":
         words = name.split()
         opener = next((h for h in _ORG_START if name.startswith(h + " ")), None)
+        if opener in _SURNAME_SET and etype == "PER" and len(words) <= 4:
+            opener = None  # "Đoàn Văn Hậu": a surname that is also a head ("Đoàn kịch")
         if (opener and len(words) > len(opener.split())) or (
             len(words) > 1 and words[-1].casefold() in _ORG_SUFFIXES
         ):

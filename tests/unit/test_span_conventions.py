@@ -383,3 +383,31 @@ def test_a_vietnamese_full_name_typed_as_a_place_is_a_person() -> None:
         ("Lê Hồng Phong", "LOC"),
         ("U23 Việt Nam", "ORG"),
     ]
+
+
+def _facets(text: str, *spans: tuple[str, str, int]) -> list[tuple[str, str, tuple[str, ...]]]:
+    mentions = mentions_from_tokens("content", text, _tokens(text, spans))
+    return sorted((e.text, e.type, e.aliases) for e in merge_entities(mentions, text))
+
+
+def test_a_company_is_also_known_by_its_name_without_its_head() -> None:
+    text = "Công ty viễn thông Hutchison Whampoa lãi lớn. Hutchison Whampoa chia cổ tức."
+    facets = _facets(
+        text,
+        ("Công ty viễn thông Hutchison Whampoa", "ORG", 0),
+        ("Hutchison Whampoa", "ORG", 1),
+    )
+    assert facets == [
+        ("Công ty viễn thông Hutchison Whampoa", "ORG", ("Hutchison Whampoa",)),
+    ]
+
+
+def test_a_surname_that_is_also_a_head_and_a_republic() -> None:
+    text = "Hậu vệ Đoàn Văn Hậu trở lại. Cộng hòa Belarus và đảng Cộng hòa Mỹ lên tiếng."
+    facets = _facets(
+        text,
+        ("Đoàn Văn Hậu", "ORG", 0),
+        ("Cộng hòa Belarus", "ORG", 0),
+    )
+    assert ("Đoàn Văn Hậu", "PER", ()) in facets
+    assert ("Cộng hòa Belarus", "LOC", ()) in facets
