@@ -397,12 +397,18 @@ class SpanRepair:
                 ]
         if _STARTS_WITH_HEAD.match(m.text):
             return None  # "Chủ tịch | Tập đoàn Mỹ Lan": the place is the company's name
-        for s in range(1, min(len(words) - 1, 5)):
-            for k in range(min(len(words) - 1, s + 4), s, -1):
+        for s in range(1, min(len(words), 5)):
+            for k in range(min(len(words), s + 4), s, -1):
                 place = self._lexicon.lookup(text[words[s][0] : words[k - 1][1]])
                 if place is None or place.type != "LOC":
                     continue
                 tail = words[k:]
+                if not tail:
+                    # "Bộ trưởng | Tài chính Mỹ": a portfolio and the country, no ministry named
+                    portfolio = text[m.start : words[s - 1][1]].casefold()
+                    if portfolio not in _PORTFOLIOS:
+                        return None
+                    return [_mention(m, text, words[s][0], words[k - 1][1], "LOC")]
                 if _person_like(tail, self._lexicon) and (len(tail) >= 2 or tail[0][2].isascii()):
                     return [
                         _mention(m, text, words[s][0], words[k - 1][1], "LOC"),
@@ -918,6 +924,14 @@ _PLACE_BEFORE_A_NAME = re.compile(
     r"(?:^|\s)(?:đường|phố|quận|huyện|xã|phường|tỉnh|trường|cầu|chợ|số|thị trấn|thành phố|"
     r"tp\.?|ấp|thôn|làng|sông|núi|lộ|khu|vùng|bờ|ở|tại|\d+\w*)\s*$",
     re.IGNORECASE,
+)
+# Portfolios of a minister or a director, written after the title and before the country:
+# "Bộ trưởng Tài chính Mỹ", "Giám đốc Tình báo Quốc gia Mỹ".
+_PORTFOLIOS = _bar(
+    "Ngoại giao|Quốc phòng|Tài chính|Thương mại|Tư pháp|Nội vụ|Y tế|Giáo dục|Năng lượng|"
+    "Tình báo|Tình báo Quốc gia|Kinh tế|An ninh|An ninh Nội địa|Lao động|Nông nghiệp|"
+    "Giao thông|Giao thông Vận tải|Xây dựng|Văn hóa|Văn hoá|Du lịch|Khoa học|Công nghệ|"
+    "Môi trường|Ngân khố|Di trú|Công nghiệp|Dầu mỏ|Thông tin|Truyền thông|Thể thao|Nội các"
 )
 _AGE_GROUP_TEAM = re.compile(r"U\d{2}\s+[A-ZĐ]")
 _REPUBLIC = re.compile(r"Cộng h(?:òa|oà)\s+[A-ZĐ]")

@@ -301,6 +301,12 @@ def test_after_a_title_the_office_place_and_person_are_split() -> None:
     ]
 
 
+def test_after_a_title_a_portfolio_and_a_country_are_the_country() -> None:
+    text = "Ông tiếp Bộ trưởng Tài chính Úc hôm qua. Chủ tịch Tỉnh ủy Quảng Ninh dự họp."
+    spans = _spans(text, ("Tài chính Úc", "ORG", 0), ("Tỉnh ủy Quảng Ninh", "ORG", 0))
+    assert spans == [("Úc", "LOC"), ("Tỉnh ủy Quảng Ninh", "ORG")]
+
+
 def test_a_foreign_name_runs_on_over_its_particles() -> None:
     text = "Thái tử Mohammed bin Salman tiếp bà Ursula von der Leyen tại Riyadh."
     spans = _spans(
