@@ -397,6 +397,8 @@ class SpanRepair:
                 ]
         if _STARTS_WITH_HEAD.match(m.text):
             return None  # "Chủ tịch | Tập đoàn Mỹ Lan": the place is the company's name
+        if words[0][2] in _SURNAME_SET and words[1][2][:1].isupper():
+            return None  # "chị | Nguyễn Thị Mỹ Linh": a full name, not an office
         for s in range(1, min(len(words), 5)):
             for k in range(min(len(words), s + 4), s, -1):
                 place = self._lexicon.lookup(text[words[s][0] : words[k - 1][1]])

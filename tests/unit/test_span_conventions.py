@@ -282,7 +282,8 @@ def test_traffic_police_are_no_organisation() -> None:
 def test_after_a_title_the_office_place_and_person_are_split() -> None:
     text = (
         "Bộ trưởng Năng lượng Ai Cập Tarek El Molla gặp Chủ tịch Ủy ban Tài chính Hạ viện "
-        "Maxine Waters. Chủ tịch Tập đoàn Mỹ Lan và hiệu trưởng Trường Marie Curie dự họp."
+        "Maxine Waters. Chủ tịch Tập đoàn Mỹ Lan và hiệu trưởng Trường Marie Curie dự họp "
+        "với chị Nguyễn Thị Mỹ Linh."
     )
     spans = _spans(
         text,
@@ -290,6 +291,7 @@ def test_after_a_title_the_office_place_and_person_are_split() -> None:
         ("Ủy ban Tài chính Hạ viện Maxine Waters", "ORG", 0),
         ("Tập đoàn Mỹ Lan", "ORG", 0),
         ("Trường Marie Curie", "ORG", 0),
+        ("Nguyễn Thị Mỹ Linh", "PER", 0),
     )
     assert spans == [
         ("Ai Cập", "LOC"),
@@ -298,6 +300,7 @@ def test_after_a_title_the_office_place_and_person_are_split() -> None:
         ("Maxine Waters", "PER"),
         ("Tập đoàn Mỹ Lan", "ORG"),  # a company named after a place
         ("Trường Marie Curie", "ORG"),  # a school named after a person
+        ("Nguyễn Thị Mỹ Linh", "PER"),  # a woman's name with "Mỹ" in it
     ]
 
 
