@@ -399,22 +399,26 @@ def _link_acronyms(
             target.expansion = best[2]
 
 
-# Heads of a company's or a club's name, then words that say what it does:
-# "Công ty | bất động sản | Cheung Kong", "CLB | Muktijoddha Sangsad KC".
-_COMPANY_HEAD = re.compile(
-    r"^(?:Công ty|Tổng công ty|Tập đoàn|Hãng|CLB|Câu lạc bộ)"
-    r"(?:\s+(?:CP|TNHH|TMCP|Cổ phần|[a-zđà-ỹ]+))*\s+"
-    r"(?P<name>[A-ZĐ0-9][^\s]*(?:\s+[A-ZĐ0-9][^\s]*)*)$"
-)
+# Heads of a company's or a club's name, and the legal words after them; then the words
+# that say what it does: "Công ty | bất động sản | Cheung Kong", "CLB | Muktijoddha".
+_COMPANY_HEADS = ("Tổng công ty ", "Công ty ", "Tập đoàn ", "Hãng ", "CLB ", "Câu lạc bộ ")
+_LEGAL_WORDS = frozenset({"CP", "TNHH", "TMCP", "MTV", "Cổ"})
 
 
 def _bare_company(name: str, lexicon: Lexicon) -> str | None:
     """The name a company or club goes by without its head: "Hutchison Whampoa" of
     "Công ty viễn thông Hutchison Whampoa"; not a place ("Công ty | Hà Nội")."""
-    found = _COMPANY_HEAD.match(name)
-    if found is None:
+    head = next((h for h in _COMPANY_HEADS if name.startswith(h)), None)
+    if head is None:
         return None
-    bare = found.group("name")
+    words = name[len(head) :].split(" ")
+    k = 0
+    while k < len(words) and (words[k][:1].islower() or words[k] in _LEGAL_WORDS):
+        k += 1
+    rest = words[k:]
+    if not rest or not all(w[:1].isupper() or w[:1].isdigit() for w in rest):
+        return None
+    bare = " ".join(rest)
     listed = lexicon.lookup(bare)
     if listed is not None and "ORG" not in listed.types:
         return None
