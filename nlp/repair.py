@@ -350,11 +350,14 @@ class SpanRepair:
             and not _PLACE_BEFORE_A_NAME.search(text, max(0, m.start - 20), m.start)
         ):
             return _mention(m, text, m.start, m.end, "PER")
-        if m.type != "ORG" and _AGE_GROUP_TEAM.match(m.text):
+        team = _AGE_GROUP_TEAM.match(m.text)
+        if m.type != "ORG" and team is not None and team.group(1).isupper():
             return _mention(m, text, m.start, m.end, "ORG")
+        republic = _REPUBLIC.match(m.text)
         if (
             m.type == "ORG"
-            and _REPUBLIC.match(m.text)
+            and republic is not None
+            and republic.group(1).isupper()
             and not _PARTY_BEFORE.search(text, max(0, m.start - 12), m.start)
         ):
             return _mention(m, text, m.start, m.end, "LOC")  # "Cộng hòa Belarus": a state
@@ -935,8 +938,10 @@ _PORTFOLIOS = _bar(
     "Giao thông|Giao thông Vận tải|Xây dựng|Văn hóa|Văn hoá|Du lịch|Khoa học|Công nghệ|"
     "Môi trường|Ngân khố|Di trú|Công nghiệp|Dầu mỏ|Thông tin|Truyền thông|Thể thao|Nội các"
 )
-_AGE_GROUP_TEAM = re.compile(r"U\d{2}\s+[A-ZĐ]")
-_REPUBLIC = re.compile(r"Cộng h(?:òa|oà)\s+[A-ZĐ]")
+# An age-group team and a republic, each before a capitalised name (checked in code:
+# a character class cannot tell "Ấn" from "ấn").
+_AGE_GROUP_TEAM = re.compile(r"U\d{2}\s+(\w)")
+_REPUBLIC = re.compile(r"Cộng h(?:òa|oà)\s+(\w)")
 _PARTY_BEFORE = re.compile(r"(?:đảng|phe|nghị sĩ)\s*$", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"\s*,?\s*\(?\s*\d{1,3}\s+tuổi\b")
 

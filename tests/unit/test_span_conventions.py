@@ -420,3 +420,9 @@ def test_a_surname_that_is_also_a_head_and_a_republic() -> None:
     )
     assert ("Đoàn Văn Hậu", "PER", ()) in facets
     assert ("Cộng hòa Belarus", "LOC", ()) in facets
+
+
+def test_an_age_group_team_and_a_republic_named_with_a_diacritic_capital() -> None:
+    text = "U23 Ấn Độ gặp đội tuyển của Cộng hòa Ả Rập."
+    spans = _spans(text, ("U23 Ấn Độ", "LOC", 0), ("Cộng hòa Ả Rập", "ORG", 0))
+    assert spans == [("U23 Ấn Độ", "ORG"), ("Cộng hòa Ả Rập", "LOC")]
