@@ -1064,7 +1064,8 @@ def _acronym_head(name: str) -> bool:
 
 def is_facet(name: str, etype: EntityType) -> bool:
     """Whether a name (titles and cue words removed) can be a facet value: not a compass
-    word or a short form alone ("Tây", "Việt"), not a generic head ("Bệnh viện")."""
+    word or a short form alone ("Tây", "Việt"), not a generic head ("Bệnh viện"), not an
+    initial alone ("H.")."""
     key = " ".join(name.split()).casefold()
     if not any(c.isupper() for c in name) and not any(c.isdigit() for c in name):
         return False
@@ -1072,7 +1073,13 @@ def is_facet(name: str, etype: EntityType) -> bool:
         return False
     if etype == "ORG" and key in GENERIC_HEADS:
         return False
+    if etype == "PER" and _LONE_INITIAL.fullmatch(name.strip()):
+        return False  # "ông H.": a person the article does not name; the span stays
     return not (etype == "PER" and key in {"châu", "miền", "vùng", "latinh", "âu", "á"})
+
+
+# An initial alone, the way news hides a name: "H.", "Kh.", "T".
+_LONE_INITIAL = re.compile(r"(?:[A-ZĐ]|Ch|Gh|Gi|Kh|Ng|Nh|Ph|Qu|Th|Tr)\.?")
 
 
 def without_house_number(name: str) -> str:
