@@ -818,11 +818,8 @@ def _words_not_names(text: str, mentions: list[Mention], words: Container[str]) 
     dropped: set[str] = set()
     for name in single - surnamed:
         found = list(re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text))
-        opening = 0
-        for hit in found:
-            following = _NEXT_WORD.match(text, hit.end())
-            if following is not None and f"{name.casefold()} {following.group(1)}" in words:
-                opening += 1
+        opened = [_word_opened(text, hit.end(), name) for hit in found]
+        opening = sum(1 for word in opened if word and word in words)
         if found and 2 * opening >= len(found):
             dropped.add(name)
     return [m for m in mentions if not (m.type == "PER" and m.text in dropped)]
@@ -878,8 +875,7 @@ def _persons_named_again(
             continue  # a person already, or part of a longer name
         if not _alone_in_its_run(text, start, end):
             continue
-        following = _NEXT_WORD.match(text, end)
-        opened = following and f"{found.group().casefold()} {following.group(1)}"
+        opened = _word_opened(text, end, found.group())
         if opened and (opened in words or opened in _NOT_GIVEN_NAMES):
             # "Chính phủ", "Mỹ thuật", "Hậu vệ": a word or a title, not Phạm Minh Chính,
             # Lê Thị Mỹ or Đoàn Văn Hậu
@@ -899,6 +895,13 @@ def _persons_named_again(
 
 
 _NEXT_WORD = re.compile(r" ([a-zđà-ỹ]+)")
+
+
+def _word_opened(text: str, end: int, name: str) -> str:
+    """ "chính phủ" for "Chính" at ``end`` before " phủ": the name and the lower-case word
+    after it, as a dictionary would list them; "" when no such word follows."""
+    following = _NEXT_WORD.match(text, end)
+    return f"{name.casefold()} {following.group(1)}" if following is not None else ""
 
 
 def _alone_in_its_run(text: str, start: int, end: int) -> bool:
