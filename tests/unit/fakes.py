@@ -1,10 +1,11 @@
-"""Small fakes for unit tests: an analyzer that tags from a dictionary, a bulk client."""
+"""Small fakes for unit tests: an analyzer that tags from a dictionary, a tagger's tokens
+given by hand, a bulk client."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from nlp.analysis import Token
@@ -29,6 +30,22 @@ class DictionaryAnalyzer:
             if not any(s <= m.start() < e for s, e in taken):
                 tokens.append(Token(m.start(), m.end(), m.group(), "N", "O"))
         return sorted(tokens, key=lambda t: t.start)
+
+
+def tagged_tokens(
+    text: str, spans: Iterable[tuple[str, str] | tuple[str, str, int]]
+) -> list[Token]:
+    """The tokens a tagger would give ``text``: one B- token per ``(surface, tag)``, or
+    ``(surface, tag, n)`` for the n-th occurrence (from 0), and an O token on the last
+    character, so the whole text counts as analysed."""
+    tokens = []
+    for surface, tag, *nth in spans:
+        start = -1
+        for _ in range((nth[0] if nth else 0) + 1):
+            start = text.index(surface, start + 1)
+        tokens.append(Token(start, start + len(surface), surface, "X", f"B-{tag}"))
+    tokens.append(Token(len(text) - 1, len(text), text[-1], "X", "O"))
+    return sorted(tokens, key=lambda t: t.start)
 
 
 class FakeBulkClient:

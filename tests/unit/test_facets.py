@@ -5,19 +5,13 @@ Texts written for these tests; spans are given as a tagger would (including its 
 
 from __future__ import annotations
 
-from nlp.analysis import Token
 from nlp.entities import mentions_from_tokens, merge_entities
 from streams.records import Entity
+from tests.unit.fakes import tagged_tokens
 
 
 def _facets(text: str, *spans: tuple[str, str]) -> list[Entity]:
-    tokens = []
-    for surface, tag in spans:
-        start = text.index(surface)
-        tokens.append(Token(start, start + len(surface), surface, "X", f"B-{tag}"))
-    tokens.append(Token(len(text) - 1, len(text), text[-1], "X", "O"))  # the whole text analysed
-    tokens.sort(key=lambda t: t.start)
-    return merge_entities(mentions_from_tokens("content", text, tokens), text)
+    return merge_entities(mentions_from_tokens("content", text, tagged_tokens(text, spans)), text)
 
 
 def _names(entities: list[Entity]) -> set[tuple[str, str]]:

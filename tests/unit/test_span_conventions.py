@@ -6,23 +6,12 @@ Texts written for these tests; spans are given as a tagger would (including its 
 
 from __future__ import annotations
 
-from nlp.analysis import Token
 from nlp.entities import mentions_from_tokens, merge_entities
-
-
-def _tokens(text: str, spans: tuple[tuple[str, str, int], ...]) -> list[Token]:
-    tokens = []
-    for surface, tag, nth in spans:
-        start = -1
-        for _ in range(nth + 1):
-            start = text.index(surface, start + 1)
-        tokens.append(Token(start, start + len(surface), surface, "X", f"B-{tag}"))
-    tokens.append(Token(len(text) - 1, len(text), text[-1], "X", "O"))  # the whole text analysed
-    return sorted(tokens, key=lambda t: t.start)
+from tests.unit.fakes import tagged_tokens
 
 
 def _spans(text: str, *spans: tuple[str, str, int]) -> list[tuple[str, str]]:
-    mentions = mentions_from_tokens("content", text, _tokens(text, spans))
+    mentions = mentions_from_tokens("content", text, tagged_tokens(text, spans))
     return [(m.text, m.type) for m in sorted(mentions, key=lambda m: m.start)]
 
 
@@ -91,7 +80,7 @@ def test_the_facet_of_a_person_with_a_nickname_is_the_name() -> None:
     mentions = mentions_from_tokens(
         "content",
         text,
-        _tokens(text, (("Nguyễn Văn Tâm", "PER", 0), ("Tâm", "PER", 1), ("Tâm", "PER", 2))),
+        tagged_tokens(text, (("Nguyễn Văn Tâm", "PER", 0), ("Tâm", "PER", 1), ("Tâm", "PER", 2))),
     )
     people = [e for e in merge_entities(mentions, text) if e.type == "PER"]
     assert [(e.text, e.count) for e in people] == [("Nguyễn Văn Tâm", 3)]
@@ -149,7 +138,7 @@ def test_an_organisation_with_and_without_its_administrative_word_is_one_facet()
     mentions = mentions_from_tokens(
         "content",
         text,
-        _tokens(text, (("Công an Hà Nội", "ORG", 0), ("Công an thành phố Hà Nội", "ORG", 0))),
+        tagged_tokens(text, (("Công an Hà Nội", "ORG", 0), ("Công an thành phố Hà Nội", "ORG", 0))),
     )
     orgs = [e for e in merge_entities(mentions, text) if e.type == "ORG"]
     assert len(orgs) == 1 and orgs[0].count == 2
@@ -187,7 +176,8 @@ def test_a_place_takes_in_the_lower_case_word_that_introduces_it() -> None:
         ("đường Lê Lợi", "LOC"),
     ]
     tagged = (("Tân Lập", "LOC", 0), ("Sài Gòn", "LOC", 0), ("Lê Lợi", "PER", 0))
-    facets = merge_entities(mentions_from_tokens("content", text, _tokens(text, tagged)), text)
+    mentions = mentions_from_tokens("content", text, tagged_tokens(text, tagged))
+    facets = merge_entities(mentions, text)
     # The facets are the names, without the word that introduced them.
     assert {e.text for e in facets} == {"Tân Lập", "Sài Gòn", "Tân Sơn Nhất", "Lê Lợi"}
 
@@ -395,7 +385,7 @@ def test_a_vietnamese_full_name_typed_as_a_place_is_a_person() -> None:
 
 
 def _facets(text: str, *spans: tuple[str, str, int]) -> list[tuple[str, str, tuple[str, ...]]]:
-    mentions = mentions_from_tokens("content", text, _tokens(text, spans))
+    mentions = mentions_from_tokens("content", text, tagged_tokens(text, spans))
     return sorted((e.text, e.type, e.aliases) for e in merge_entities(mentions, text))
 
 
