@@ -295,9 +295,22 @@ def test_after_a_title_the_office_place_and_person_are_split() -> None:
 
 
 def test_after_a_title_a_portfolio_and_a_country_are_the_country() -> None:
-    text = "Ông tiếp Bộ trưởng Tài chính Úc hôm qua. Chủ tịch Tỉnh ủy Quảng Ninh dự họp."
-    spans = _spans(text, ("Tài chính Úc", "ORG", 0), ("Tỉnh ủy Quảng Ninh", "ORG", 0))
-    assert spans == [("Úc", "LOC"), ("Tỉnh ủy Quảng Ninh", "ORG")]
+    text = (
+        "Ông tiếp Bộ trưởng Tài chính Úc hôm qua. Chủ tịch Tỉnh ủy Quảng Ninh dự họp. "
+        "Giám đốc Tình báo Pháp Marc Delorme phát biểu."
+    )
+    spans = _spans(
+        text,
+        ("Tài chính Úc", "ORG", 0),
+        ("Tỉnh ủy Quảng Ninh", "ORG", 0),
+        ("Tình báo Pháp Marc Delorme", "ORG", 0),  # the tagger's run-on
+    )
+    assert spans == [
+        ("Úc", "LOC"),
+        ("Tỉnh ủy Quảng Ninh", "ORG"),
+        ("Pháp", "LOC"),
+        ("Marc Delorme", "PER"),
+    ]
 
 
 def test_a_foreign_name_runs_on_over_its_particles() -> None:
@@ -370,17 +383,22 @@ def test_the_eu_is_found_untagged() -> None:
 
 
 def test_a_vietnamese_full_name_typed_as_a_place_is_a_person() -> None:
-    text = "Võ sĩ Đặng Minh Khoa thắng ở vòng hai. Nhà ở số 5 Lê Hồng Phong. U23 Việt Nam thắng."
+    text = (
+        "Võ sĩ Đặng Minh Khoa thắng ở vòng hai. Nhà ở số 5 Lê Hồng Phong. U23 Việt Nam thắng. "
+        "Hoa hậu Trần Thị Thu Hà về nước."
+    )
     spans = _spans(
         text,
         ("Đặng Minh Khoa", "LOC", 0),
         ("Lê Hồng Phong", "LOC", 0),  # a street, after its house number
         ("U23 Việt Nam", "PER", 0),
+        ("Trần Thị Thu Hà", "LOC", 0),
     )
     assert spans == [
         ("Đặng Minh Khoa", "PER"),
         ("Lê Hồng Phong", "LOC"),
         ("U23 Việt Nam", "ORG"),
+        ("Trần Thị Thu Hà", "PER"),
     ]
 
 
@@ -423,3 +441,85 @@ def test_an_initial_alone_is_a_span_but_no_facet() -> None:
     facets = _facets(text, ("Kh.", "PER", 0), ("Lê Thu Ph.", "PER", 0), ("H.", "PER", 0))
     # VLSP 2016 tags "Kh." a person (265 initials in train's gold); a reader cannot search it.
     assert facets == [("Lê Thu Ph.", "PER", ())]
+
+
+def test_an_organisation_ends_where_a_report_verb_follows_its_name() -> None:
+    text = (
+        "Bộ Nội vụ bắt hai nghi phạm. Viện KSND đề nghị mức án tù. "
+        "Ban kiểm tra làm việc cả ngày. Hãng tin Nhật Bản cho biết thêm."
+    )
+    spans = _spans(
+        text,
+        ("Bộ Nội vụ bắt", "ORG", 0),  # the tagger's run-on
+        ("Viện KSND đề nghị", "ORG", 0),
+        ("Ban kiểm tra", "ORG", 0),  # a head alone before the verb: not cut
+        ("Hãng tin Nhật Bản cho biết", "ORG", 0),
+    )
+    assert spans == [
+        ("Bộ Nội vụ", "ORG"),
+        ("Viện KSND", "ORG"),
+        ("Ban kiểm tra", "ORG"),
+        ("Hãng tin Nhật Bản", "ORG"),
+    ]
+
+
+def test_names_of_products_and_services_are_not_persons() -> None:
+    text = (
+        "Hãng ra mắt Zenta Mobile Services và ví Lumo Pay. Quỹ đầu tư Marlow Land mua lại "
+        "Ferrow Finance. Ông Tom Lander dự lễ."
+    )
+    facets = _facets(
+        text,
+        ("Zenta Mobile Services", "PER", 0),
+        ("Lumo Pay", "PER", 0),
+        ("Marlow Land", "PER", 0),
+        ("Ferrow Finance", "PER", 0),
+        ("Tom Lander", "PER", 0),
+    )
+    assert facets == [
+        ("Ferrow Finance", "ORG", ()),  # a company word ends the name
+        ("Marlow Land", "ORG", ()),
+        ("Tom Lander", "PER", ()),
+    ]
+
+
+def test_a_country_between_an_office_and_its_holder_is_a_place() -> None:
+    text = "Thủ tướng Anh Tom Ashby gặp Đại sứ Nhật Bản Sato Kenji."
+    spans = _spans(
+        text,
+        ("Tom Ashby", "PER", 0),  # "Anh" untagged: it is also a word ("brother")
+        ("Nhật", "LOC", 0),
+        ("Bản Sato Kenji", "PER", 0),  # the tagger cut the country before its last word
+    )
+    assert spans == [
+        ("Anh", "LOC"),
+        ("Tom Ashby", "PER"),
+        ("Nhật Bản", "LOC"),
+        ("Sato Kenji", "PER"),
+    ]
+
+
+def test_a_titled_foreigner_is_a_person_and_a_title_provision_or_pageant_no_facet() -> None:
+    text = (
+        "Nhà kinh tế Helen Marsh nói với HLV của đội về Điều 12 của luật và cuộc thi "
+        "Miss World Vietnam."
+    )
+    facets = _facets(
+        text,
+        ("Nhà kinh tế Helen Marsh", "ORG", 0),
+        ("HLV", "ORG", 0),
+        ("Điều 12", "LOC", 0),  # a provision of a law
+        ("World Vietnam", "LOC", 0),  # a pageant's edition, cut short
+    )
+    assert facets == [("Helen Marsh", "PER", ())]
+
+
+def test_a_name_after_a_described_company_head_is_the_company() -> None:
+    text = "Ông làm ở hãng môi giới Zarkon. Ngân hàng tại Hà Nội và công ty ở Vexland lãi."
+    spans = _spans(
+        text,
+        ("Zarkon", "LOC", 0),
+        ("Hà Nội", "LOC", 0),
+        ("Vexland", "LOC", 0),  # after a word of the sentence ("ở"): a place
+    )
+    assert spans == [("Zarkon", "ORG"), ("Hà Nội", "LOC"), ("Vexland", "LOC")]
