@@ -523,3 +523,27 @@ def test_a_name_after_a_described_company_head_is_the_company() -> None:
         ("Vexland", "LOC", 0),  # after a word of the sentence ("ở"): a place
     )
     assert spans == [("Zarkon", "ORG"), ("Hà Nội", "LOC"), ("Vexland", "LOC")]
+
+
+def test_a_one_word_country_after_a_place_word_is_the_place() -> None:
+    text = (
+        "Hãng Zorblax của Pháp mở xưởng. Họ sang Đức năm ngoái. Mẹ của Anh là bà Hoa, anh Anh kể."
+    )
+    spans = _spans(text, ("Zorblax", "ORG", 0), ("Hoa", "PER", 0))
+    # "Pháp" and "Đức" untagged: added after "của" and "sang"; "Anh" is a person in the text.
+    assert spans == [("Zorblax", "ORG"), ("Pháp", "LOC"), ("Đức", "LOC"), ("Hoa", "PER")]
+
+
+def test_a_foreign_name_opened_by_a_given_name_is_a_person_not_a_place() -> None:
+    text = "Kỳ thủ Wesley Tarn thắng ở Port Marlow, rồi đến thành phố Victor Harbor."
+    spans = _spans(
+        text,
+        ("Wesley Tarn", "LOC", 0),
+        ("Port Marlow", "LOC", 0),
+        ("Victor Harbor", "LOC", 0),  # after a place word: the place
+    )
+    assert spans == [
+        ("Wesley Tarn", "PER"),
+        ("Port Marlow", "LOC"),
+        ("thành phố Victor Harbor", "LOC"),  # the span keeps its cue word, as VLSP does
+    ]
