@@ -547,3 +547,15 @@ def test_a_foreign_name_opened_by_a_given_name_is_a_person_not_a_place() -> None
         ("Port Marlow", "LOC"),
         ("thành phố Victor Harbor", "LOC"),  # the span keeps its cue word, as VLSP does
     ]
+
+
+def test_a_law_and_a_portfolio_alone_are_no_facets() -> None:
+    text = "Theo Bộ luật Lao động, Giám đốc Tài chính của Zorblax và Luật sư Trần Văn Hùng ký."
+    facets = _facets(
+        text,
+        ("Bộ luật Lao động", "ORG", 0),
+        ("Tài chính", "ORG", 0),
+        ("Zorblax", "ORG", 0),
+        ("Trần Văn Hùng", "PER", 0),
+    )
+    assert facets == [("Trần Văn Hùng", "PER", ()), ("Zorblax", "ORG", ())]
