@@ -156,6 +156,18 @@ def _only_heads(prefix: str) -> bool:
     return True
 
 
+def _opens_a_title(text: str, start: int, word: str) -> bool:
+    """Whether ``word`` at ``start`` is the first word of a longer title written there
+    ("Đại" of "Đại tá", "Phó" of "Phó tham mưu trưởng")."""
+    if " " in word:
+        return False
+    following = _NEXT_WORD.match(text, start + len(word))
+    if word.casefold() == "phó" and following is not None and following.group(1).islower():
+        return True  # "Phó | tham mưu trưởng": a deputy of any office
+    tail = text[start : start + 30].casefold()
+    return any(t.startswith(word.casefold() + " ") and tail.startswith(t) for t in PERSON_TITLES)
+
+
 def _a_person_elsewhere(text: str, word: str) -> bool:
     """Whether ``word`` is somewhere a person's name: after a title, or the end of a
     capitalised name that does not open a sentence ("Nguyễn Minh Đức", "anh Đức")."""
@@ -269,6 +281,8 @@ class SpanRepair:
         if m.type != "ORG" and _company_name(m.text):
             # "Dow Chemical", "Agfa Print Graphics": a company word ends the name.
             return [_mention(m, text, m.start, m.end, "ORG")]
+        if m.type == "PER" and _opens_a_title(text, m.start, m.text):
+            return []  # "Phó | tham mưu trưởng": the first word of a title, not a name
         words = _words(text, m.start, m.end)
         titled = self._titled_foreigner(text, m, words)
         if titled is not None:
@@ -566,12 +580,7 @@ class SpanRepair:
         for piece in re.split(r"(?<=[^\s.]{2}\.) ", m.text):
             end = start + len(piece)
             stripped = piece.rstrip(".")
-            tail = text[start : start + 30].casefold()
-            opens_title = " " not in stripped and any(
-                t.startswith(stripped.casefold() + " ") and tail.startswith(t)
-                for t in PERSON_TITLES
-            )
-            if stripped and not opens_title:
+            if stripped and not _opens_a_title(text, start, stripped):
                 out.append(_mention(m, text, start, start + len(stripped), m.type))
             start = end + 1
         return out
@@ -1032,14 +1041,16 @@ def _persons_named_again(
     return sorted(kept + added, key=lambda m: (m.start, m.end))
 
 
-_NEXT_WORD = re.compile(r" ([a-zđà-ỹ]+)")
+_NEXT_WORD = re.compile(r" ([^\W\d_]+)")
 
 
 def _word_opened(text: str, end: int, name: str) -> str:
     """ "chính phủ" for "Chính" at ``end`` before " phủ": the name and the lower-case word
     after it, as a dictionary would list them; "" when no such word follows."""
     following = _NEXT_WORD.match(text, end)
-    return f"{name.casefold()} {following.group(1)}" if following is not None else ""
+    if following is None or not following.group(1).islower():
+        return ""  # a capitalised word ("Thành Đô") goes on the name, not a word
+    return f"{name.casefold()} {following.group(1)}"
 
 
 def _alone_in_its_run(text: str, start: int, end: int) -> bool:

@@ -559,3 +559,19 @@ def test_a_law_and_a_portfolio_alone_are_no_facets() -> None:
         ("Trần Văn Hùng", "PER", 0),
     )
     assert facets == [("Trần Văn Hùng", "PER", ()), ("Zorblax", "ORG", ())]
+
+
+def test_a_word_opened_by_a_name_is_a_lower_case_word_after_it() -> None:
+    from nlp.repair import _word_opened
+
+    text = "Chính phủ họp. Chính Đông về. Chính 2 lần."
+    assert _word_opened(text, text.index(" phủ"), "Chính") == "chính phủ"
+    # a capitalised word with a diacritic is a name's next word, never a dictionary word
+    assert _word_opened(text, text.index(" Đông"), "Chính") == ""
+    assert _word_opened(text, text.index(" 2"), "Chính") == ""
+
+
+def test_the_first_word_of_a_title_is_not_a_person() -> None:
+    text = "Phó tham mưu trưởng Ivan Dorn nói. Đại tá Lê Văn Hòa đến."
+    spans = _spans(text, ("Phó", "PER", 0), ("Ivan Dorn", "PER", 0), ("Đại", "PER", 0))
+    assert spans == [("Ivan Dorn", "PER")]
