@@ -96,6 +96,8 @@ PERSON_TITLES = tuple(
     sorted({t.casefold() for t in GAZETTEERS["pertitle"]} | EXTRA_TITLES, key=len, reverse=True)
 )
 _TITLE_SET = frozenset(PERSON_TITLES)
+# The first word of every title: a cheap test before trying each title.
+_TITLE_FIRST_WORDS = frozenset(t.split(" ", 1)[0] for t in PERSON_TITLES)
 _HOUSE_NUMBER = re.compile(
     r"(?:\bsố(?: nhà)?\s+\d+[A-Za-z]?(?:/\d+[A-Za-z]?)*|\b\d+[A-Za-z]?/\d+[A-Za-z]?)\s*$",
     re.IGNORECASE,
@@ -159,7 +161,7 @@ def _only_heads(prefix: str) -> bool:
 def _opens_a_title(text: str, start: int, word: str) -> bool:
     """Whether ``word`` at ``start`` is the first word of a longer title written there
     ("Đại" of "Đại tá", "Phó" of "Phó tham mưu trưởng")."""
-    if " " in word:
+    if " " in word or word.casefold() not in _TITLE_FIRST_WORDS:
         return False
     following = _NEXT_WORD.match(text, start + len(word))
     if word.casefold() == "phó" and following is not None and following.group(1).islower():
@@ -331,6 +333,8 @@ class SpanRepair:
         if m.type == "PER" or not 3 <= len(words) <= 8:
             return None
         lowered = m.text.casefold()
+        if lowered.split(" ", 1)[0] not in _TITLE_FIRST_WORDS:
+            return None  # most mentions: no title opens them
         for title in PERSON_TITLES:
             if lowered.startswith(title + " "):
                 rest = [w for w in words if w[0] >= m.start + len(title) + 1]
