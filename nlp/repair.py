@@ -209,11 +209,12 @@ _PREVIOUS = re.compile(r"(\S+)\s$")
 
 
 def _country_by_its_cue(text: str, match: Match) -> bool:
-    """A one-word place the tagger left untagged, that is also a word or a given name
-    ("Anh", "Pháp", "Đức"), after a word that names places ("của Anh", "tại Pháp"), not
-    before a capitalised word, and nowhere in the text a person's name. In VLSP 2016
-    train's gold, a listed one-word country after these words is a place 75 times and a
-    person 5 (the person is named with a title elsewhere, or ends a full name)."""
+    """A one-word listed place the tagger left untagged, that is also a word or a given
+    name ("Anh", "Pháp", "Đức"), after a word that names places ("của Anh", "tại Pháp"),
+    not before a capitalised word, and nowhere in the text a person's name. In VLSP 2016
+    train's gold, a listed one-word country written with a diacritic ("Mỹ", "Đức") after
+    these words is a place 75 times and a person 5 (named with a title elsewhere, or the
+    end of a full name, which ``_a_person_elsewhere`` finds)."""
     if " " in match.text or text[match.end : match.end + 2][-1:].isupper():
         return False
     previous = _PREVIOUS.search(text, max(0, match.start - 12), match.start)
@@ -509,7 +510,8 @@ class SpanRepair:
             listed = self._lexicon.lookup(before.group(1))
             start, end = before.start(1), before.end(1)
             if (
-                listed is not None
+                before.group(1)[:1].isupper()
+                and listed is not None
                 and listed.type == "LOC"
                 and not any(o.start < end and start < o.end for o in mentions)
             ):
@@ -1094,10 +1096,11 @@ _PORTFOLIOS = _bar(
     "Giao thông|Giao thông Vận tải|Xây dựng|Văn hóa|Văn hoá|Du lịch|Khoa học|Công nghệ|"
     "Môi trường|Ngân khố|Di trú|Công nghiệp|Dầu mỏ|Thông tin|Truyền thông|Thể thao|Nội các"
 )
-# A state's office, a country of one or two words, and the holder's name after it.
+# A state's office, a country of one or two words, and the holder's name after it (the
+# country is checked against the lexicon, which also keeps out lower-case words).
 _COUNTRY_OF_OFFICE = re.compile(
     r"(?<!\w)(?:[Tt]hủ tướng|[Tt]ổng thống|[Pp]hó tổng thống|[Nn]goại trưởng|[Nn]ữ hoàng|"
-    r"[Qq]uốc vương|[Hh]oàng gia|[Đđ]ại sứ|[Tt]hủ tướng)\s+([A-ZĐÀ-Ỹ]\w*(?:\s[A-ZĐÀ-Ỹ]\w*)?)\s+$"
+    r"[Qq]uốc vương|[Hh]oàng gia|[Đđ]ại sứ)\s+([^\W\d_]+(?:\s[^\W\d_]+)?)\s+$"
 )
 # An age-group team and a republic, each before a capitalised name (checked in code:
 # a character class cannot tell "Ấn" from "ấn").
