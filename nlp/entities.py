@@ -184,6 +184,11 @@ _PLACE_CUES = tuple(
 )
 
 
+# First words of the titles and cues: a cheap test before trying each of them.
+_TITLE_OPENERS = frozenset(t.split(" ", 1)[0] for t in _PERSON_TITLES)
+_CUE_OPENERS = frozenset(c.split(" ", 1)[0] for c in _PLACE_CUES)
+
+
 def name_of(mention: str, etype: EntityType, lexicon: Lexicon | None = None) -> str:
     """The name in a mention: whitespace collapsed, leading titles and kinds of place
     ("Tổng Thư ký", "ông", "thủ đô", "thành phố") removed.
@@ -203,6 +208,9 @@ def name_of(mention: str, etype: EntityType, lexicon: Lexicon | None = None) -> 
     while moved:
         moved = False
         head = name.casefold() if etype == "PER" else name
+        openers = _TITLE_OPENERS if etype == "PER" else _CUE_OPENERS
+        if head.split(" ", 1)[0] not in openers:
+            break  # a title or cue is followed by a space: its first word opens the name
         for title in _PERSON_TITLES if etype == "PER" else _PLACE_CUES:
             rest = name[len(title) :]
             # Only whole words, and never the whole mention ("Bà Rịa" is a place,

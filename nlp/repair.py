@@ -96,8 +96,11 @@ PERSON_TITLES = tuple(
     sorted({t.casefold() for t in GAZETTEERS["pertitle"]} | EXTRA_TITLES, key=len, reverse=True)
 )
 _TITLE_SET = frozenset(PERSON_TITLES)
-# The first word of every title: a cheap test before trying each title.
+# The first word of every title, and the letters and digits that end it: cheap tests
+# before trying each title (every title ends with a letter or a digit).
 _TITLE_FIRST_WORDS = frozenset(t.split(" ", 1)[0] for t in PERSON_TITLES)
+_LAST_RUN = re.compile(r"[^\W_]+$")
+_TITLE_LAST_RUNS = frozenset(m.group() for t in PERSON_TITLES if (m := _LAST_RUN.search(t)))
 _HOUSE_NUMBER = re.compile(
     r"(?:\bsố(?: nhà)?\s+\d+[A-Za-z]?(?:/\d+[A-Za-z]?)*|\b\d+[A-Za-z]?/\d+[A-Za-z]?)\s*$",
     re.IGNORECASE,
@@ -133,6 +136,9 @@ def _person_like(words: Sequence[tuple[int, int, str]], lexicon: Lexicon) -> boo
 def title_before(text: str, start: int) -> bool:
     """Whether a person's title or form of address stands right before ``start``."""
     before = text[max(0, start - 40) : start].casefold().rstrip()
+    last = _LAST_RUN.search(before)
+    if last is None or last.group() not in _TITLE_LAST_RUNS:
+        return False  # most names: no title's last word stands before them
     return any(
         before.endswith(t) and (len(before) == len(t) or not before[-len(t) - 1].isalnum())
         for t in PERSON_TITLES
@@ -354,6 +360,8 @@ class SpanRepair:
         while moved:
             moved = False
             rest = text[start : m.end].casefold()
+            if rest.split(" ", 1)[0] not in _TITLE_FIRST_WORDS:
+                break  # a title is followed by a space: its first word opens ``rest``
             for title in PERSON_TITLES:
                 after = start + len(title)
                 if (
@@ -724,6 +732,7 @@ class SpanRepair:
 _ORG_START = tuple(
     sorted((h for h in GAZETTEERS["orghead"] if h[:1].isupper()), key=len, reverse=True)
 )
+_ORG_START_FIRST_WORDS = frozenset(h.split(" ", 1)[0] for h in _ORG_START)
 # The same heads as a regex alternation.
 _CAPITALISED_HEADS = "|".join(map(re.escape, _ORG_START))
 # A head, up to six words, then the place: "Bộ chỉ huy quân sự | Nghệ An",
@@ -1356,7 +1365,11 @@ def facet_form(name: str, etype: EntityType, lexicon: Lexicon) -> tuple[str, Ent
         name = rest  # "lò | La Masia", "sàn | Nasdaq"
     if etype != "ORG":
         words = name.split()
-        opener = next((h for h in _ORG_START if name.startswith(h + " ")), None)
+        opener = (
+            next((h for h in _ORG_START if name.startswith(h + " ")), None)
+            if words and words[0] in _ORG_START_FIRST_WORDS
+            else None
+        )
         if opener in _SURNAME_SET and etype == "PER" and len(words) <= 4:
             opener = None  # "Đoàn Văn Hậu": a surname that is also a head ("Đoàn kịch")
         if (opener and len(words) > len(opener.split())) or (
