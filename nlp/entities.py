@@ -11,7 +11,7 @@ from typing import Literal
 from nlp.analysis import Token
 from nlp.ner.gazetteer import GAZETTEERS
 from nlp.ner.lexicon import Form, Lexicon, packaged_lexicon
-from nlp.repair import SpanRepair, facet_form, is_facet, without_house_number
+from nlp.repair import SpanRepair, facet_form, first_words, is_facet, without_house_number
 from nlp.segmenter import words_in_use
 from streams.records import ENTITY_TYPES, Entity, EntityType, Mention
 
@@ -185,8 +185,8 @@ _PLACE_CUES = tuple(
 
 
 # First words of the titles and cues: a cheap test before trying each of them.
-_TITLE_OPENERS = frozenset(t.split(" ", 1)[0] for t in _PERSON_TITLES)
-_CUE_OPENERS = frozenset(c.split(" ", 1)[0] for c in _PLACE_CUES)
+_TITLE_OPENERS = first_words(_PERSON_TITLES)
+_CUE_OPENERS = first_words(_PLACE_CUES)
 
 
 def name_of(mention: str, etype: EntityType, lexicon: Lexicon | None = None) -> str:

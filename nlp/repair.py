@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterable, Sequence
 from itertools import pairwise
 from typing import Literal
 
@@ -96,9 +96,25 @@ PERSON_TITLES = tuple(
     sorted({t.casefold() for t in GAZETTEERS["pertitle"]} | EXTRA_TITLES, key=len, reverse=True)
 )
 _TITLE_SET = frozenset(PERSON_TITLES)
+
+
+def first_words(phrases: Iterable[str]) -> frozenset[str]:
+    """The first word of each phrase: a cheap test before trying the phrases one by one
+    (a phrase that opens a text before a space has its first word open the text too)."""
+    return frozenset(p.split(" ", 1)[0] for p in phrases)
+
+
+def _opening(text: str, phrases: Sequence[str], first: frozenset[str]) -> str | None:
+    """The first of ``phrases`` (longest first) that opens ``text`` before a space;
+    ``first`` is their ``first_words``."""
+    if text.split(" ", 1)[0] not in first:
+        return None
+    return next((p for p in phrases if text.startswith(p + " ")), None)
+
+
 # The first word of every title, and the letters and digits that end it: cheap tests
 # before trying each title (every title ends with a letter or a digit).
-_TITLE_FIRST_WORDS = frozenset(t.split(" ", 1)[0] for t in PERSON_TITLES)
+_TITLE_FIRST_WORDS = first_words(PERSON_TITLES)
 _LAST_RUN = re.compile(r"[^\W_]+$")
 _TITLE_LAST_RUNS = frozenset(m.group() for t in PERSON_TITLES if (m := _LAST_RUN.search(t)))
 _HOUSE_NUMBER = re.compile(
@@ -339,19 +355,16 @@ class SpanRepair:
         foreign name of two to four words, is the person."""
         if m.type == "PER" or not 3 <= len(words) <= 8:
             return None
-        lowered = m.text.casefold()
-        if lowered.split(" ", 1)[0] not in _TITLE_FIRST_WORDS:
-            return None  # most mentions: no title opens them
-        for title in PERSON_TITLES:
-            if lowered.startswith(title + " "):
-                rest = [w for w in words if w[0] >= m.start + len(title) + 1]
-                if (
-                    2 <= len(rest) <= 4
-                    and all(w.isascii() for _, _, w in rest)
-                    and _person_like(rest, self._lexicon)
-                ):
-                    return _mention(m, text, rest[0][0], rest[-1][1], "PER")
-                return None
+        title = _opening(m.text.casefold(), PERSON_TITLES, _TITLE_FIRST_WORDS)
+        if title is None:
+            return None
+        rest = [w for w in words if w[0] >= m.start + len(title) + 1]
+        if (
+            2 <= len(rest) <= 4
+            and all(w.isascii() for _, _, w in rest)
+            and _person_like(rest, self._lexicon)
+        ):
+            return _mention(m, text, rest[0][0], rest[-1][1], "PER")
         return None
 
     def _untitled(self, text: str, m: Mention) -> Mention:
@@ -732,7 +745,7 @@ class SpanRepair:
 _ORG_START = tuple(
     sorted((h for h in GAZETTEERS["orghead"] if h[:1].isupper()), key=len, reverse=True)
 )
-_ORG_START_FIRST_WORDS = frozenset(h.split(" ", 1)[0] for h in _ORG_START)
+_ORG_START_FIRST_WORDS = first_words(_ORG_START)
 # The same heads as a regex alternation.
 _CAPITALISED_HEADS = "|".join(map(re.escape, _ORG_START))
 # A head, up to six words, then the place: "Bộ chỉ huy quân sự | Nghệ An",
@@ -1365,11 +1378,7 @@ def facet_form(name: str, etype: EntityType, lexicon: Lexicon) -> tuple[str, Ent
         name = rest  # "lò | La Masia", "sàn | Nasdaq"
     if etype != "ORG":
         words = name.split()
-        opener = (
-            next((h for h in _ORG_START if name.startswith(h + " ")), None)
-            if words and words[0] in _ORG_START_FIRST_WORDS
-            else None
-        )
+        opener = _opening(name, _ORG_START, _ORG_START_FIRST_WORDS)
         if opener in _SURNAME_SET and etype == "PER" and len(words) <= 4:
             opener = None  # "Đoàn Văn Hậu": a surname that is also a head ("Đoàn kịch")
         if (opener and len(words) > len(opener.split())) or (
