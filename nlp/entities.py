@@ -438,6 +438,15 @@ def _merge_short_forms(clusters: dict[tuple[EntityType, str], _Cluster], lexicon
     words ("Gaddafi", "Chính"), whatever type the tagger gave the short form, or a
     foreign person's first word ("Kamimura" for "Kamimura Ryo"); an organisation's
     first words ("Manchester" for "Manchester United")."""
+    # A form's bare company name is the same whichever short form it is compared with:
+    # found once per form.
+    bare_keys: dict[str, str] = {}
+
+    def bare_key(form: str) -> str:
+        if form not in bare_keys:
+            bare_keys[form] = _key(_bare_company(form, lexicon) or "")
+        return bare_keys[form]
+
     for ckey in list(clusters):
         if ckey not in clusters:
             continue
@@ -469,11 +478,7 @@ def _merge_short_forms(clusters: dict[tuple[EntityType, str], _Cluster], lexicon
                     and name.capitalize() not in _SURNAMES
                 )
                 club = etype == "ORG" and okey[0] == "ORG" and owords[: len(words)] == words
-                company = (
-                    etype == "ORG"
-                    and okey[0] == "ORG"
-                    and _key(_bare_company(form, lexicon) or "") == name
-                )
+                company = etype == "ORG" and okey[0] == "ORG" and bare_key(form) == name
                 if person or family or club or company:
                     candidates.add(okey)
         # Ambiguous ("Dũng" with two Dũngs in the article): left alone.
