@@ -54,7 +54,7 @@ class Enricher:
             processes, rather than on the indexer's event loop).
         clock: injectable for tests.
         places: whether a name is a place, to split a dateline glued to the lead
-            ("Hà NộiGần một năm..."); the packaged lexicon by default.
+            ("Hà NộiSáng nay trời nắng..."); the packaged lexicon by default.
     """
 
     def __init__(

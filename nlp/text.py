@@ -48,7 +48,7 @@ def word_count(text: str) -> int:
 
 
 def split_dateline(text: str, is_place: Callable[[str], bool]) -> str:
-    """ "Hà NộiGần một năm nay, ..." → "Hà Nội\nGần một năm nay, ...".
+    """ "Hà NộiSáng nay trời nắng, ..." → "Hà Nội\nSáng nay trời nắng, ...".
 
     News pages print the dateline and the lead in separate elements; scraped, the two
     often run together (a quarter of the recent articles in the shared crawl do), and
@@ -66,7 +66,7 @@ def split_dateline(text: str, is_place: Callable[[str], bool]) -> str:
             if word[i].isupper() and (word[i - 1].islower() or word[i + 1 : i + 2].islower())
         ]
         for cut in cuts:
-            # "Hà NộiGần", and "TP HCMWu He Shan" where both sides are capitals.
+            # "Hà NộiSáng", and "TP HCMLê Văn Tám" where both sides are capitals.
             place = " ".join([*words[:k], word[:cut]])
             if is_place(place):
                 return f"{place}\n{text[len(place) :]}"

@@ -83,13 +83,13 @@ def test_language_is_decided_as_letter_by_letter() -> None:
 
 def test_a_dateline_glued_to_the_lead_is_split_off_only_when_it_is_a_place() -> None:
     places = {"Hà Nội", "Tây Ban Nha", "Anh"}.__contains__
-    assert split_dateline("Hà NộiGần một năm nay, chị Lan.", places) == (
-        "Hà Nội\nGần một năm nay, chị Lan."
+    assert split_dateline("Hà NộiSáng nay trời nắng, chị Lan đi chợ.", places) == (
+        "Hà Nội\nSáng nay trời nắng, chị Lan đi chợ."
     )
-    assert split_dateline("Tây Ban NhaHòa 1-1 sau 120 phút.", places) == (
-        "Tây Ban Nha\nHòa 1-1 sau 120 phút."
+    assert split_dateline("Tây Ban NhaĐội khách thắng 2-0 trên sân nhà.", places) == (
+        "Tây Ban Nha\nĐội khách thắng 2-0 trên sân nhà."
     )
-    assert split_dateline("AnhHLV Mikel Arteta nói.", places) == "Anh\nHLV Mikel Arteta nói."
+    assert split_dateline("AnhHLV Tom Reed nói.", places) == "Anh\nHLV Tom Reed nói."
     # Names written in camel case, and case changes past the first line, stay.
     for text in (
         "SpaceX phóng tên lửa.",
@@ -103,5 +103,5 @@ def test_a_dateline_glued_to_the_lead_is_split_off_only_when_it_is_a_place() -> 
 
 def test_a_dateline_in_capitals_is_split_before_the_leads_first_word() -> None:
     places = {"TP HCM", "US"}.__contains__
-    assert split_dateline("TP HCMWu He Shan bị bắt.", places) == "TP HCM\nWu He Shan bị bắt."
+    assert split_dateline("TP HCMLê Văn Tám bị bắt.", places) == "TP HCM\nLê Văn Tám bị bắt."
     assert split_dateline("USAID công bố.", places) == "USAID công bố."  # an acronym
